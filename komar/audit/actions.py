@@ -1,0 +1,40 @@
+"""Write audit entries. Called by other apps' actions inside their transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+from komar.audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from komar.accounts.models import User
+    from komar.cases.models import Mother
+
+
+def write_audit(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    mother: Mother | None,
+    fields: Iterable[str] = (),
+    ip: str | None = None,
+) -> AuditEntry:
+    """One audit row for one record. `obj` must have a `code`; values are never stored."""
+    return AuditEntry.objects.create(
+        actor=actor,
+        ip_address=ip,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_code=str(obj.code),  # type: ignore[attr-defined]
+        mother=mother,
+        fields=sorted(fields),
+    )
+
+
+def do_log_file_view(*, actor: User, obj: models.Model, mother: Mother, ip: str | None) -> None:
+    """Record that someone opened a woman's or child's file."""
+    write_audit(actor=actor, action=AuditEntry.Action.VIEW, obj=obj, mother=mother, ip=ip)

@@ -1,0 +1,403 @@
+"""Every write to the registry. Each function is atomic and writes its audit rows.
+
+Edits use optimistic locking: the caller passes the `version` the user started from; if the
+record changed since, `EditConflict` is raised and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from komar.accounts.models import Organisation, User
+from komar.audit.actions import write_audit
+from komar.audit.models import AuditEntry
+from komar.cases.models import Child, Consent, CustodyEpisode, Mother, Placement
+from komar.facilities.models import Facility
+
+Created = AuditEntry.Action.CREATE
+Changed = AuditEntry.Action.CHANGE
+
+M = TypeVar("M", Mother, Child, CustodyEpisode)
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after the user opened it."""
+
+    def __init__(self, current: models.Model) -> None:
+        super().__init__("record changed since it was opened")
+        self.current = current
+
+
+class InvalidAction(Exception):
+    """The action does not fit the record's state (e.g. releasing a woman not in custody)."""
+
+
+def _model_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "version"}
+
+
+def _apply_versioned_change(
+    obj: M, changes: Mapping[str, Any], expected_version: int
+) -> tuple[M, list[str]]:
+    """Write the fields that differ, only if nobody saved since `expected_version`."""
+    model = type(obj)
+    current = model.objects.select_for_update().get(pk=obj.pk)
+    if current.version != expected_version:
+        raise EditConflict(current)
+    changed = [name for name, value in changes.items() if getattr(current, name) != value]
+    if not changed:
+        return current, []
+    update: dict[str, Any] = {name: changes[name] for name in changed}
+    update["version"] = F("version") + 1
+    if any(f.name == "updated_at" for f in model._meta.fields):
+        update["updated_at"] = timezone.now()
+    rows = model.objects.filter(pk=obj.pk, version=expected_version).update(**update)
+    if rows != 1:
+        raise EditConflict(model.objects.get(pk=obj.pk))
+    return model.objects.get(pk=obj.pk), changed
+
+
+def _field_names(data: Mapping[str, Any]) -> list[str]:
+    return [k for k, v in data.items() if v not in (None, "", False)]
+
+
+@transaction.atomic
+def do_register_mother(
+    *,
+    mother_data: Mapping[str, Any],
+    episode_data: Mapping[str, Any] | None,
+    children: list[tuple[Mapping[str, Any], Mapping[str, Any]]],
+    organisation: Organisation,
+    actor: User,
+    ip: str | None = None,
+) -> Mother:
+    """Register a woman, her custody episode (if any) and all her children in one step.
+
+    `children` is a list of (child fields, placement fields). A child placed "with mother" is
+    placed in the facility of the custody episode.
+    """
+    mother = Mother.objects.create(
+        **_model_fields(mother_data), organisation=organisation, created_by=actor
+    )
+    write_audit(
+        actor=actor,
+        action=Created,
+        obj=mother,
+        mother=mother,
+        fields=_field_names(mother_data),
+        ip=ip,
+    )
+    if episode_data is not None:
+        _open_episode(mother, episode_data, actor=actor, ip=ip)
+    for child_data, placement_data in children:
+        _create_child(mother, child_data, placement_data, actor=actor, ip=ip)
+    return mother
+
+
+def _open_episode(
+    mother: Mother, data: Mapping[str, Any], *, actor: User, ip: str | None
+) -> CustodyEpisode:
+    episode = CustodyEpisode.objects.create(mother=mother, **_model_fields(data))
+    mother.latest_episode = episode
+    mother.save(update_fields=["latest_episode"])
+    write_audit(
+        actor=actor, action=Created, obj=episode, mother=mother, fields=_field_names(data), ip=ip
+    )
+    return episode
+
+
+def _create_child(
+    mother: Mother,
+    child_data: Mapping[str, Any],
+    placement_data: Mapping[str, Any],
+    *,
+    actor: User,
+    ip: str | None,
+) -> Child:
+    child = Child.objects.create(mother=mother, **_model_fields(child_data))
+    write_audit(
+        actor=actor,
+        action=Created,
+        obj=child,
+        mother=mother,
+        fields=_field_names(child_data),
+        ip=ip,
+    )
+    _start_placement(child, placement_data, actor=actor, ip=ip)
+    return child
+
+
+def _start_placement(
+    child: Child, data: Mapping[str, Any], *, actor: User, ip: str | None
+) -> Placement:
+    values = dict(_model_fields(data))
+    if values.get("kind") == Placement.Kind.WITH_MOTHER and not values.get("facility"):
+        episode = child.mother.latest_episode
+        if episode is None or not episode.is_open:
+            raise InvalidAction("the mother is not in custody")
+        values["facility"] = episode.facility
+    if values.get("kind") != Placement.Kind.WITH_MOTHER:
+        values["facility"] = None
+    previous = child.current_placement
+    if previous is not None and previous.end_date is None:
+        previous.end_date = values["start_date"]
+        previous.save(update_fields=["end_date"])
+        write_audit(
+            actor=actor, action=Changed, obj=previous, mother=child.mother, fields=["end_date"], ip=ip
+        )
+    placement = Placement.objects.create(child=child, recorded_by=actor, **values)
+    child.current_placement = placement
+    child.save(update_fields=["current_placement"])
+    write_audit(
+        actor=actor,
+        action=Created,
+        obj=placement,
+        mother=child.mother,
+        fields=_field_names(values),
+        ip=ip,
+    )
+    return placement
+
+
+@transaction.atomic
+def do_change_mother(
+    mother: Mother,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int,
+    actor: User,
+    ip: str | None = None,
+) -> Mother:
+    updated, changed = _apply_versioned_change(mother, _model_fields(changes), expected_version)
+    if changed:
+        write_audit(actor=actor, action=Changed, obj=updated, mother=updated, fields=changed, ip=ip)
+    return updated
+
+
+@transaction.atomic
+def do_change_episode(
+    episode: CustodyEpisode,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int,
+    actor: User,
+    ip: str | None = None,
+) -> CustodyEpisode:
+    updated, changed = _apply_versioned_change(episode, _model_fields(changes), expected_version)
+    if changed:
+        write_audit(
+            actor=actor, action=Changed, obj=updated, mother=episode.mother, fields=changed, ip=ip
+        )
+    return updated
+
+
+@transaction.atomic
+def do_admit_mother(
+    mother: Mother, episode_data: Mapping[str, Any], *, actor: User, ip: str | None = None
+) -> CustodyEpisode:
+    """Open a new custody episode for a woman who is not in custody (first or new admission)."""
+    mother = Mother.objects.select_for_update().get(pk=mother.pk)
+    if mother.is_in_custody:
+        raise InvalidAction("the woman is already in custody")
+    return _open_episode(mother, episode_data, actor=actor, ip=ip)
+
+
+@transaction.atomic
+def do_release_mother(
+    mother: Mother,
+    *,
+    on: dt.date,
+    release_kind: str,
+    actor: User,
+    ip: str | None = None,
+) -> CustodyEpisode:
+    """End the open custody episode. Children's placements change only when recorded."""
+    mother = Mother.objects.select_for_update().get(pk=mother.pk)
+    episode = mother.latest_episode
+    if episode is None or not episode.is_open:
+        raise InvalidAction("the woman is not in custody")
+    if on < episode.admission_date:
+        raise InvalidAction("release before admission")
+    episode.ended_on = on
+    episode.end_reason = CustodyEpisode.EndReason.RELEASED
+    episode.release_kind = release_kind
+    episode.legal_status = CustodyEpisode.LegalStatus.RELEASED
+    episode.version += 1
+    episode.save(
+        update_fields=["ended_on", "end_reason", "release_kind", "legal_status", "version"]
+    )
+    write_audit(
+        actor=actor,
+        action=Changed,
+        obj=episode,
+        mother=mother,
+        fields=["ended_on", "end_reason", "release_kind", "legal_status"],
+        ip=ip,
+    )
+    return episode
+
+
+@transaction.atomic
+def do_transfer_mother(
+    mother: Mother,
+    *,
+    to_facility: Facility,
+    on: dt.date,
+    prison_number: str = "",
+    actor: User,
+    ip: str | None = None,
+) -> CustodyEpisode:
+    """Close the episode in one facility and open one in the next, carrying the legal facts."""
+    mother = Mother.objects.select_for_update().get(pk=mother.pk)
+    episode = mother.latest_episode
+    if episode is None or not episode.is_open:
+        raise InvalidAction("the woman is not in custody")
+    if to_facility.pk == episode.facility_id:
+        raise InvalidAction("the woman is already in that facility")
+    if on < episode.admission_date:
+        raise InvalidAction("transfer before admission")
+    episode.ended_on = on
+    episode.end_reason = CustodyEpisode.EndReason.TRANSFERRED
+    episode.version += 1
+    episode.save(update_fields=["ended_on", "end_reason", "version"])
+    write_audit(
+        actor=actor,
+        action=Changed,
+        obj=episode,
+        mother=mother,
+        fields=["ended_on", "end_reason"],
+        ip=ip,
+    )
+    carried = {
+        "facility": to_facility,
+        "prison_number": prison_number,
+        "admission_date": on,
+        "legal_status": episode.legal_status,
+        "offence_category": episode.offence_category,
+        "charges": episode.charges,
+        "court": episode.court,
+        "lawyer": episode.lawyer,
+        "expected_release_date": episode.expected_release_date,
+    }
+    return _open_episode(mother, carried, actor=actor, ip=ip)
+
+
+@transaction.atomic
+def do_add_child(
+    mother: Mother,
+    child_data: Mapping[str, Any],
+    placement_data: Mapping[str, Any],
+    *,
+    actor: User,
+    ip: str | None = None,
+) -> Child:
+    return _create_child(mother, child_data, placement_data, actor=actor, ip=ip)
+
+
+@transaction.atomic
+def do_register_birth(
+    mother: Mother,
+    child_data: Mapping[str, Any],
+    *,
+    actor: User,
+    ip: str | None = None,
+) -> Child:
+    """A pregnant woman's baby, registered at birth and placed with her in the facility."""
+    mother = Mother.objects.select_for_update().get(pk=mother.pk)
+    episode = mother.latest_episode
+    in_custody = episode is not None and episode.is_open
+    values = dict(child_data)
+    values.setdefault("born_in_custody", in_custody)
+    if in_custody:
+        placement: dict[str, Any] = {
+            "kind": Placement.Kind.WITH_MOTHER,
+            "start_date": values["date_of_birth"],
+        }
+    else:
+        placement = {"kind": Placement.Kind.MOTHER_OUTSIDE, "start_date": values["date_of_birth"]}
+    child = _create_child(mother, values, placement, actor=actor, ip=ip)
+    if mother.is_pregnant or mother.expected_delivery_date is not None:
+        Mother.objects.filter(pk=mother.pk).update(
+            is_pregnant=False,
+            expected_delivery_date=None,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        write_audit(
+            actor=actor,
+            action=Changed,
+            obj=mother,
+            mother=mother,
+            fields=["is_pregnant", "expected_delivery_date"],
+            ip=ip,
+        )
+    return child
+
+
+@transaction.atomic
+def do_change_child(
+    child: Child,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int,
+    actor: User,
+    ip: str | None = None,
+) -> Child:
+    updated, changed = _apply_versioned_change(child, _model_fields(changes), expected_version)
+    if changed:
+        write_audit(
+            actor=actor, action=Changed, obj=updated, mother=child.mother, fields=changed, ip=ip
+        )
+    return updated
+
+
+@transaction.atomic
+def do_move_child(
+    child: Child, placement_data: Mapping[str, Any], *, actor: User, ip: str | None = None
+) -> Placement:
+    """Record where the child lives from a date on; the previous placement ends that day."""
+    child = Child.objects.select_for_update().select_related("mother").get(pk=child.pk)
+    current = child.current_placement
+    if current is not None and placement_data["start_date"] < current.start_date:
+        raise InvalidAction("a new placement cannot start before the current one")
+    return _start_placement(child, placement_data, actor=actor, ip=ip)
+
+
+@transaction.atomic
+def do_record_consent(
+    mother: Mother, data: Mapping[str, Any], *, actor: User, ip: str | None = None
+) -> Consent:
+    consent = Consent.objects.create(mother=mother, recorded_by=actor, **data)
+    write_audit(
+        actor=actor, action=Created, obj=consent, mother=mother, fields=_field_names(data), ip=ip
+    )
+    return consent
+
+
+@transaction.atomic
+def do_withdraw_consent(
+    consent: Consent, *, on: dt.date, note: str, actor: User, ip: str | None = None
+) -> Consent:
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise InvalidAction("consent already withdrawn")
+    if on < consent.given_on:
+        raise InvalidAction("withdrawn before it was given")
+    consent.withdrawn_on = on
+    consent.withdrawal_note = note
+    consent.save(update_fields=["withdrawn_on", "withdrawal_note"])
+    write_audit(
+        actor=actor,
+        action=Changed,
+        obj=consent,
+        mother=consent.mother,
+        fields=["withdrawn_on", "withdrawal_note"],
+        ip=ip,
+    )
+    return consent

@@ -1,0 +1,440 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from komar.accounts.models import Organisation
+from komar.facilities.models import Facility, Province
+from komar.lib.dates import add_months, age_in_months
+
+
+class OffenceCategory(models.Model):
+    """Reference data: the kinds of offence women are charged with (LICADHO's categories)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label_en = models.CharField(_("label (English)"), max_length=150)
+    label_km = models.CharField(_("label (Khmer)"), max_length=150)
+    is_drug_related = models.BooleanField(_("drug-related"), default=False)
+    is_violent = models.BooleanField(_("violent"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("offence category")
+        verbose_name_plural = _("offence categories")
+
+    def __str__(self) -> str:
+        return self.label_km if get_language() == "km" else self.label_en
+
+
+class Mother(models.Model):
+    """A woman in conflict with the law who is the mother (or expecting) of young children.
+
+    Her file is the unit a social worker opens. `latest_episode` points to her most recent
+    custody episode (kept by the actions in cases/actions.py) so that access checks and the case
+    list need no subquery.
+    """
+
+    class Literacy(models.TextChoices):
+        NONE = "none", _("Cannot read or write")
+        SOME = "some", _("Reads and writes a little")
+        LITERATE = "literate", _("Reads and writes Khmer")
+        UNKNOWN = "unknown", _("Unknown")
+
+    class Ethnicity(models.TextChoices):
+        KHMER = "khmer", _("Khmer")
+        KHMER_ISLAM = "khmer_islam", _("Khmer Islam (Cham)")
+        VIETNAMESE = "vietnamese", _("Vietnamese")
+        INDIGENOUS = "indigenous", _("Indigenous")
+        OTHER = "other", _("Other")
+        UNKNOWN = "unknown", _("Unknown")
+
+    class FirstOffence(models.TextChoices):
+        YES = "yes", _("Yes, first time")
+        NO = "no", _("No, previous convictions")
+        UNKNOWN = "unknown", _("Unknown")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name_km = models.CharField(_("name in Khmer script"), max_length=150, blank=True)
+    name_latin = models.CharField(_("name in Latin letters"), max_length=150, blank=True)
+    other_names = models.CharField(
+        _("other names or spellings"), max_length=200, blank=True
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    dob_is_estimated = models.BooleanField(_("date of birth is estimated"), default=False)
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=20, choices=Ethnicity.choices, default=Ethnicity.KHMER
+    )
+    nationality = models.CharField(_("nationality"), max_length=60, default="Cambodian")
+    national_id_number = models.CharField(_("national ID card number"), max_length=40, blank=True)
+    family_book_number = models.CharField(_("family book number"), max_length=40, blank=True)
+    other_identity_document = models.CharField(
+        _("other identity document"), max_length=100, blank=True
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    village = models.CharField(_("village"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    emergency_contact = models.CharField(
+        _("emergency contact (name, relationship, phone)"), max_length=200, blank=True
+    )
+    literacy = models.CharField(
+        _("literacy"), max_length=10, choices=Literacy.choices, default=Literacy.UNKNOWN
+    )
+    first_offence = models.CharField(
+        _("first offence"), max_length=10, choices=FirstOffence.choices, default=FirstOffence.UNKNOWN
+    )
+    is_pregnant = models.BooleanField(_("pregnant"), default=False)
+    expected_delivery_date = models.DateField(_("expected delivery date"), null=True, blank=True)
+    is_breastfeeding = models.BooleanField(_("breastfeeding"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="mothers",
+        verbose_name=_("assigned organisation"),
+    )
+    latest_episode = models.ForeignKey(
+        "CustodyEpisode",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["name_latin", "name_km"]
+        verbose_name = _("woman")
+        verbose_name_plural = _("women")
+        indexes = [
+            # The case list's default order and the short-query fallback search.
+            models.Index(fields=["name_latin"], name="mother_name_latin_idx"),
+            models.Index(fields=["name_km"], name="mother_name_km_idx"),
+            # Duplicate detection narrows candidates by birth date first.
+            models.Index(fields=["date_of_birth"], name="mother_dob_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if get_language() == "km":
+            return self.name_km or self.name_latin
+        return self.name_latin or self.name_km
+
+    @property
+    def second_name(self) -> str:
+        """The name in the other script, shown beside the display name."""
+        other = self.name_latin if get_language() == "km" else self.name_km
+        return other if other != self.display_name else ""
+
+    def age(self, on: dt.date | None = None) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        return age_in_months(self.date_of_birth, on or timezone.localdate()) // 12
+
+    @property
+    def is_in_custody(self) -> bool:
+        episode = self.latest_episode
+        return episode is not None and episode.ended_on is None
+
+
+class CustodyEpisode(models.Model):
+    """One stay of a woman in one facility, from admission to release or transfer."""
+
+    class LegalStatus(models.TextChoices):
+        POLICE_CUSTODY = "police_custody", _("Police custody")
+        PRE_TRIAL = "pre_trial", _("Pre-trial detention")
+        AWAITING_JUDGMENT = "awaiting_judgment", _("Tried, awaiting final judgment")
+        SENTENCED = "sentenced", _("Sentenced")
+        RELEASED = "released", _("Released")
+
+    class EndReason(models.TextChoices):
+        RELEASED = "released", _("Released")
+        TRANSFERRED = "transferred", _("Transferred")
+
+    class ReleaseKind(models.TextChoices):
+        ACQUITTED = "acquitted", _("Acquitted or charges dropped")
+        BAIL = "bail", _("Bail or judicial supervision")
+        SENTENCE_SERVED = "sentence_served", _("Sentence served")
+        SUSPENDED = "suspended", _("Suspended or non-custodial sentence")
+        PARDON = "pardon", _("Pardon, amnesty or early release")
+        OTHER = "other", _("Other")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mother = models.ForeignKey(
+        Mother, on_delete=models.PROTECT, related_name="episodes", verbose_name=_("woman")
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="episodes", verbose_name=_("facility")
+    )
+    prison_number = models.CharField(_("prison registration number"), max_length=40, blank=True)
+    admission_date = models.DateField(_("admission date"))
+    legal_status = models.CharField(
+        _("legal status"), max_length=20, choices=LegalStatus.choices
+    )
+    offence_category = models.ForeignKey(
+        OffenceCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("offence category"),
+    )
+    charges = models.TextField(_("charges"), blank=True)
+    court = models.CharField(_("court"), max_length=150, blank=True)
+    lawyer = models.CharField(_("lawyer or legal-aid provider"), max_length=150, blank=True)
+    expected_release_date = models.DateField(_("expected release date"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("end reason"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    release_kind = models.CharField(
+        _("kind of release"), max_length=20, choices=ReleaseKind.choices, blank=True
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-admission_date", "-created_at"]
+        verbose_name = _("custody episode")
+        verbose_name_plural = _("custody episodes")
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.admission_date:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+@dataclass(frozen=True)
+class ChildFlag:
+    code: str
+    label: str
+    level: str  # "warning" or "danger"
+
+
+class Child(models.Model):
+    """A child of a registered woman, inside the facility with her or outside.
+
+    A child in prison is never a prisoner: nothing here files a child as one. Where she lives is
+    the dated `Placement` history; `current_placement` points to the open one.
+    """
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Girl")
+        MALE = "male", _("Boy")
+
+    class BirthRegistration(models.TextChoices):
+        REGISTERED = "registered", _("Registered, certificate issued")
+        NOT_REGISTERED = "not_registered", _("Not registered")
+        UNKNOWN = "unknown", _("Unknown")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mother = models.ForeignKey(
+        Mother, on_delete=models.PROTECT, related_name="children", verbose_name=_("mother")
+    )
+    name_km = models.CharField(_("name in Khmer script"), max_length=150, blank=True)
+    name_latin = models.CharField(_("name in Latin letters"), max_length=150, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    dob_is_estimated = models.BooleanField(_("date of birth is estimated"), default=False)
+    birth_registration = models.CharField(
+        _("birth registration"),
+        max_length=20,
+        choices=BirthRegistration.choices,
+        default=BirthRegistration.UNKNOWN,
+    )
+    birth_certificate_number = models.CharField(
+        _("birth certificate number"), max_length=40, blank=True
+    )
+    # Confidential (Nelson Mandela Rule 28): never printed on identity documents or summaries.
+    born_in_custody = models.BooleanField(_("born in custody (confidential)"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    current_placement = models.ForeignKey(
+        "Placement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["date_of_birth", "created_at"]
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        indexes = [
+            # The case list's "near or over the stay limit" filters compare birth dates.
+            models.Index(fields=["date_of_birth"], name="child_dob_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if get_language() == "km":
+            return self.name_km or self.name_latin or str(_("(no name yet)"))
+        return self.name_latin or self.name_km or str(_("(no name yet)"))
+
+    @property
+    def second_name(self) -> str:
+        other = self.name_latin if get_language() == "km" else self.name_km
+        return other if other and other != self.display_name else ""
+
+    @property
+    def stay_limit_date(self) -> dt.date:
+        return add_months(self.date_of_birth, settings.KOMAR_CHILD_STAY_LIMIT_MONTHS)
+
+    def age_months(self, on: dt.date | None = None) -> int:
+        return age_in_months(self.date_of_birth, on or timezone.localdate())
+
+    @property
+    def is_inside(self) -> bool:
+        placement = self.current_placement
+        return placement is not None and placement.kind == Placement.Kind.WITH_MOTHER
+
+    @property
+    def whereabouts_unknown(self) -> bool:
+        placement = self.current_placement
+        return placement is None or placement.kind == Placement.Kind.UNKNOWN
+
+    def days_left(self, on: dt.date | None = None) -> int:
+        """Days until the stay limit (negative once over it)."""
+        return (self.stay_limit_date - (on or timezone.localdate())).days
+
+    def flags(self, on: dt.date | None = None) -> list[ChildFlag]:
+        today = on or timezone.localdate()
+        flags: list[ChildFlag] = []
+        if self.is_inside:
+            days = self.days_left(today)
+            if days < 0:
+                flags.append(ChildFlag("over_limit", str(_("Over the stay limit")), "danger"))
+            elif days <= settings.KOMAR_STAY_LIMIT_WARNING_DAYS:
+                flags.append(
+                    ChildFlag("near_limit", str(_("Within 90 days of the stay limit")), "warning")
+                )
+        if self.whereabouts_unknown:
+            flags.append(ChildFlag("whereabouts_unknown", str(_("Whereabouts unknown")), "danger"))
+        return flags
+
+
+class Placement(models.Model):
+    """Where, and with whom, a child lives during a period. The history is never overwritten."""
+
+    class Kind(models.TextChoices):
+        WITH_MOTHER = "with_mother", _("With her mother in the facility")
+        MOTHER_OUTSIDE = "mother_outside", _("With her mother, outside custody")
+        FATHER = "father", _("With her father")
+        RELATIVE = "relative", _("With a relative")
+        OTHER_FAMILY = "other_family", _("Other family-based care")
+        FOSTER = "foster", _("Foster care")
+        PAGODA = "pagoda", _("Pagoda-based care")
+        INSTITUTION = "institution", _("Residential care institution")
+        UNKNOWN = "unknown", _("Unknown")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="placements", verbose_name=_("child")
+    )
+    kind = models.CharField(_("where the child lives"), max_length=20, choices=Kind.choices)
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("facility"),
+    )
+    carer_name = models.CharField(_("carer's name"), max_length=150, blank=True)
+    carer_relationship = models.CharField(
+        _("carer's relationship to the child"), max_length=100, blank=True
+    )
+    carer_contact = models.CharField(_("carer's phone or address"), max_length=200, blank=True)
+    start_date = models.DateField(_("since"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class Consent(models.Model):
+    """Consent given by a woman for one purpose; withdrawn, never deleted."""
+
+    class Purpose(models.TextChoices):
+        CASE_MANAGEMENT = "case_management", _("Case management")
+        SHARING = "sharing", _("Sharing with a named organisation")
+        RESEARCH = "research", _("Research")
+
+    class Method(models.TextChoices):
+        SIGNATURE = "signature", _("Signature")
+        THUMBPRINT = "thumbprint", _("Thumbprint")
+        VERBAL = "verbal", _("Verbal, with a named witness")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mother = models.ForeignKey(
+        Mother, on_delete=models.PROTECT, related_name="consents", verbose_name=_("woman")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    shared_with = models.CharField(_("shared with (organisation)"), max_length=150, blank=True)
+    method = models.CharField(_("how consent was given"), max_length=20, choices=Method.choices)
+    witness_name = models.CharField(_("witness"), max_length=150, blank=True)
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_note = models.CharField(_("withdrawal note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-given_on", "-created_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return str(self.get_purpose_display())
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
