@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -157,6 +158,9 @@ class Mother(models.Model):
         if self.date_of_birth is None:
             return None
         return age_in_months(self.date_of_birth, on or timezone.localdate()) // 12
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:mother_file", kwargs={"code": self.code})
 
     @property
     def is_in_custody(self) -> bool:
@@ -312,6 +316,9 @@ class Child(models.Model):
         other = self.name_latin if get_language() == "km" else self.name_km
         return other if other and other != self.display_name else ""
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:child_file", kwargs={"code": self.code})
+
     @property
     def stay_limit_date(self) -> dt.date:
         return add_months(self.date_of_birth, settings.KOMAR_CHILD_STAY_LIMIT_MONTHS)
@@ -333,6 +340,10 @@ class Child(models.Model):
         """Days until the stay limit (negative once over it)."""
         return (self.stay_limit_date - (on or timezone.localdate())).days
 
+    @property
+    def days_over(self) -> int:
+        return max(0, -self.days_left())
+
     def flags(self, on: dt.date | None = None) -> list[ChildFlag]:
         today = on or timezone.localdate()
         flags: list[ChildFlag] = []
@@ -341,9 +352,10 @@ class Child(models.Model):
             if days < 0:
                 flags.append(ChildFlag("over_limit", str(_("Over the stay limit")), "danger"))
             elif days <= settings.KOMAR_STAY_LIMIT_WARNING_DAYS:
-                flags.append(
-                    ChildFlag("near_limit", str(_("Within 90 days of the stay limit")), "warning")
-                )
+                label = _("Within %(days)s days of the stay limit") % {
+                    "days": settings.KOMAR_STAY_LIMIT_WARNING_DAYS
+                }
+                flags.append(ChildFlag("near_limit", str(label), "warning"))
         if self.whereabouts_unknown:
             flags.append(ChildFlag("whereabouts_unknown", str(_("Whereabouts unknown")), "danger"))
         return flags

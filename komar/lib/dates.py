@@ -25,3 +25,18 @@ def age_in_months(born: dt.date, on: dt.date) -> int:
     if add_months(born, months) > on:
         months -= 1
     return max(months, 0)
+
+
+def earliest_birth_date_reaching_on_or_after(day: dt.date, months: int) -> dt.date:
+    """The earliest birth date whose `months` anniversary (as add_months) is on or after `day`.
+
+    Lets the database filter children by stay-limit date with a plain comparison on birth date:
+    add_months is monotonic, so the stay limit is before `day` exactly for earlier births.
+    """
+    candidate = add_months(day, -months)
+    one_day = dt.timedelta(days=1)
+    while add_months(candidate - one_day, months) >= day:
+        candidate -= one_day
+    while add_months(candidate, months) < day:
+        candidate += one_day
+    return candidate

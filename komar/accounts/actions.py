@@ -1,0 +1,76 @@
+"""Writes to user accounts, each audited. Users are deactivated, never deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from komar.accounts.models import User
+from komar.audit.actions import write_audit
+from komar.audit.models import AuditEntry
+from komar.facilities.models import Facility
+
+
+@transaction.atomic
+def do_create_user(
+    data: Mapping[str, Any],
+    *,
+    facilities: Iterable[Facility],
+    password: str,
+    actor: User,
+    ip: str | None = None,
+) -> User:
+    user = User.objects.create_user(password=password, **data)
+    user.facilities.set(facilities)
+    write_audit(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=user,
+        mother=None,
+        fields=[*data.keys(), "facilities", "password"],
+        ip=ip,
+    )
+    return user
+
+
+@transaction.atomic
+def do_change_user(
+    user: User,
+    data: Mapping[str, Any],
+    *,
+    facilities: Iterable[Facility],
+    actor: User,
+    ip: str | None = None,
+) -> User:
+    changed = [name for name, value in data.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, data[name])
+    if changed:
+        user.save(update_fields=changed)
+    new_facilities = set(facilities)
+    if new_facilities != set(user.facilities.all()):
+        user.facilities.set(new_facilities)
+        changed.append("facilities")
+    if changed:
+        write_audit(
+            actor=actor, action=AuditEntry.Action.CHANGE, obj=user, mother=None, fields=changed, ip=ip
+        )
+    return user
+
+
+@transaction.atomic
+def do_set_user_password(user: User, password: str, *, actor: User, ip: str | None = None) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    write_audit(
+        actor=actor, action=AuditEntry.Action.CHANGE, obj=user, mother=None, fields=["password"], ip=ip
+    )
+
+
+@transaction.atomic
+def do_set_user_language(user: User, language: str) -> None:
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from komar.accounts.models import Role, User
+from komar.facilities.models import Facility
+
+
+class UserForm(forms.ModelForm):
+    facilities = forms.ModelMultipleChoiceField(
+        label=_("Facilities"),
+        queryset=Facility.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("She sees the women held, or last held, in these facilities."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "role", "language", "is_active"]
+        help_texts = {"is_active": _("Untick to deactivate: she can no longer sign in.")}
+
+    def __init__(self, *args: Any, manager: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.manager = manager
+        if self.instance.pk:
+            self.initial["facilities"] = list(self.instance.facilities.all())
+        if self.instance.pk == manager.pk:
+            # An administrator cannot lock herself out by mistake.
+            del self.fields["is_active"]
+            self.fields["role"].disabled = True
+
+    def clean_role(self) -> str:
+        role: str = self.cleaned_data["role"]
+        if role not in Role.values:
+            raise forms.ValidationError(_("Choose a role."))
+        return role
+
+    def model_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "facilities" and k != "password1"}
+
+
+class NewUserForm(UserForm):
+    password1 = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. Give it to her in person; she can change it."),
+    )
+
+    def clean_password1(self) -> str:
+        password: str = self.cleaned_data["password1"]
+        password_validation.validate_password(password)
+        return password
+
+
+class SetPasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password1(self) -> str:
+        password: str = self.cleaned_data["password1"]
+        password_validation.validate_password(password, self.user)
+        return password

@@ -1,0 +1,576 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from komar.audit.actions import do_log_file_view
+from komar.audit.models import AuditEntry
+from komar.cases import actions
+from komar.cases.access import (
+    get_child_for_user,
+    get_consent_for_user,
+    get_mother_for_user,
+    mothers_for_user,
+    require_case_reader,
+    require_case_writer,
+)
+from komar.cases.forms import (
+    BirthForm,
+    CaseFilterForm,
+    ChildEditForm,
+    ChildWithPlacementForm,
+    ConsentForm,
+    EpisodeEditForm,
+    EpisodeForm,
+    InCustodyForm,
+    MotherEditForm,
+    MotherForm,
+    PlacementForm,
+    ReleaseForm,
+    TransferForm,
+    WithdrawConsentForm,
+)
+from komar.cases.models import Child, CustodyEpisode, Mother, Placement
+from komar.cases.queries import filter_mothers, timeline, with_list_relations
+from komar.cases.search import find_likely_duplicates, search_mothers
+from komar.lib.http import client_ip
+
+MAX_CHILDREN_IN_FORM = 8
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = require_case_reader(request)
+    form = CaseFilterForm(request.GET or None)
+    queryset = mothers_for_user(user)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = form.cleaned_data
+    today = timezone.localdate()
+    queryset = filter_mothers(queryset, filters, today)
+    if filters.get("q"):
+        queryset = search_mothers(queryset, filters["q"])
+    queryset = with_list_relations(queryset.order_by("name_latin", "name_km", "pk"))
+    paginator = Paginator(queryset, settings.KOMAR_CASES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "today": today,
+            "query_without_page": query_without_page.urlencode(),
+            "can_write": user.can_write_cases,
+        },
+    )
+
+
+def _child_forms(request: HttpRequest, count: int) -> list[ChildWithPlacementForm]:
+    data = request.POST if request.method == "POST" else None
+    return [ChildWithPlacementForm(data, prefix=f"c{i}") for i in range(count)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mother_register(request: HttpRequest) -> HttpResponse:
+    user = require_case_writer(request)
+    data = request.POST if request.method == "POST" else None
+    try:
+        child_count = int(request.POST.get("child_count", "0"))
+    except ValueError:
+        child_count = 0
+    child_count = max(0, min(child_count, MAX_CHILDREN_IN_FORM))
+    if "add_child" in request.POST:
+        child_count = min(child_count + 1, MAX_CHILDREN_IN_FORM)
+    if "remove_child" in request.POST:
+        child_count = max(child_count - 1, 0)
+    mother_form = MotherForm(data, prefix="m")
+    custody_form = InCustodyForm(data, prefix="k")
+    episode_form = EpisodeForm(data, prefix="e")
+    child_forms = _child_forms(request, child_count)
+    duplicates: list[Any] = []
+
+    submitted = request.method == "POST" and "save" in request.POST
+    if submitted:
+        mother_ok = mother_form.is_valid()
+        in_custody = custody_form.is_valid() and custody_form.cleaned_data["in_custody"]
+        episode_ok = episode_form.is_valid() if in_custody else True
+        children_ok = all([f.is_valid() for f in child_forms])
+        if children_ok and not in_custody:
+            for f in child_forms:
+                if f.placement.cleaned_data["kind"] == Placement.Kind.WITH_MOTHER:
+                    f.placement.add_error(
+                        "kind", _("She is not in custody: the child cannot be with her inside.")
+                    )
+                    children_ok = False
+        if children_ok and in_custody and episode_ok:
+            for f in child_forms:
+                placed = f.placement.cleaned_data
+                if (
+                    placed["kind"] == Placement.Kind.WITH_MOTHER
+                    and placed["start_date"] < episode_form.cleaned_data["admission_date"]
+                    and not f.child.cleaned_data.get("born_in_custody")
+                ):
+                    # A child usually enters with her mother; an earlier date is a typing slip.
+                    f.placement.add_error(
+                        "start_date", _("A child cannot be with her mother inside before admission.")
+                    )
+                    children_ok = False
+        if mother_ok and episode_ok and children_ok:
+            if not request.POST.get("not_a_duplicate"):
+                duplicates = find_likely_duplicates(
+                    mothers_for_user(user),
+                    name_km=mother_form.cleaned_data["name_km"],
+                    name_latin=mother_form.cleaned_data["name_latin"],
+                    date_of_birth=mother_form.cleaned_data["date_of_birth"],
+                    dob_is_estimated=mother_form.cleaned_data["dob_is_estimated"],
+                )
+            if not duplicates:
+                assert user.organisation is not None or user.is_superuser
+                mother = actions.do_register_mother(
+                    mother_data=mother_form.cleaned_data,
+                    episode_data=episode_form.cleaned_data if in_custody else None,
+                    children=[(f.child.cleaned_data, f.placement.cleaned_data) for f in child_forms],
+                    organisation=_organisation_for(user, episode_form if in_custody else None),
+                    actor=user,
+                    ip=client_ip(request),
+                )
+                messages.success(request, _("Registered. Check the file below."))
+                return redirect("cases:mother_file", code=mother.code)
+    return render(
+        request,
+        "cases/mother_register.html",
+        {
+            "mother_form": mother_form,
+            "custody_form": custody_form,
+            "episode_form": episode_form,
+            "child_forms": child_forms,
+            "child_count": child_count,
+            "max_children": MAX_CHILDREN_IN_FORM,
+            "duplicates": duplicates,
+        },
+    )
+
+
+def _organisation_for(user: Any, episode_form: EpisodeForm | None) -> Any:
+    if user.organisation is not None:
+        return user.organisation
+    # A superuser without an organisation registers on behalf of the first prison department.
+    from komar.accounts.models import Organisation
+
+    return Organisation.objects.filter(kind=Organisation.Kind.PRISON_DEPARTMENT).first()
+
+
+@login_required
+@require_GET
+def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_reader(request)
+    mother = get_mother_for_user(request, code)
+    with transaction.atomic():
+        do_log_file_view(actor=user, obj=mother, mother=mother, ip=client_ip(request))
+    episodes = list(mother.episodes.select_related("facility", "offence_category"))
+    children = list(
+        mother.children.select_related("current_placement__facility")
+    )
+    placements = list(
+        Placement.objects.filter(child__mother=mother).select_related("facility")
+    )
+    consents = list(mother.consents.all())
+    history: list[Placement] = []
+    for child in children:
+        child.history = [p for p in placements if p.child_id == child.pk]  # type: ignore[attr-defined]
+        history.extend(child.history)  # type: ignore[attr-defined]
+    audit_entries = None
+    if user.can_read_audit:
+        audit_entries = (
+            AuditEntry.objects.filter(mother=mother).select_related("actor").order_by("-at")[:50]
+        )
+    return render(
+        request,
+        "cases/mother_file.html",
+        {
+            "mother": mother,
+            "episode": mother.latest_episode,
+            "episodes": episodes,
+            "children": children,
+            "consents": consents,
+            "timeline": timeline(mother, episodes, children, placements, consents),
+            "audit_entries": audit_entries,
+            "can_write": user.can_write_cases,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _conflict_context(form: BaseForm, current: Any) -> dict[str, Any]:
+    """After a conflicting save: keep what she typed, show what the other person saved."""
+    differences = []
+    for name, field in form.fields.items():
+        if name == "version" or name not in form.cleaned_data:
+            continue
+        saved = getattr(current, name, None)
+        if form.cleaned_data[name] != saved:
+            bound = form[name]
+            display = getattr(current, f"get_{name}_display", None)
+            differences.append(
+                {"label": bound.label, "saved": display() if callable(display) else saved}
+            )
+    last = (
+        AuditEntry.objects.filter(object_code=str(current.code), action=AuditEntry.Action.CHANGE)
+        .select_related("actor")
+        .order_by("-at")
+        .first()
+    )
+    return {"conflict": {"differences": differences, "last": last}}
+
+
+def _edit(
+    request: HttpRequest,
+    *,
+    form: MotherEditForm | EpisodeEditForm | ChildEditForm,
+    save: Any,
+    template_context: dict[str, Any],
+    done_url: str,
+) -> HttpResponse:
+    context: dict[str, Any] = {"form": form, **template_context}
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data, form.cleaned_data["version"])
+        except actions.EditConflict as conflict:
+            context.update(_conflict_context(form, conflict.current))
+            # Resubmitting now overwrites deliberately, with the differences in front of her.
+            data = request.POST.copy()
+            data["version"] = str(conflict.current.version)
+            context["form"] = type(form)(data, instance=conflict.current)
+            context["form"].is_valid()
+            return render(request, "cases/edit.html", context, status=409)
+        messages.success(request, _("Saved."))
+        return redirect(done_url)
+    return render(request, "cases/edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mother_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    form = MotherEditForm(request.POST or None, instance=mother)
+
+    def save(data: dict[str, Any], version: int) -> None:
+        actions.do_change_mother(
+            mother, data, expected_version=version, actor=user, ip=client_ip(request)
+        )
+
+    return _edit(
+        request,
+        form=form,
+        save=save,
+        template_context={"mother": mother, "title": _("Correct her details")},
+        done_url=mother.get_absolute_url(),
+    )
+
+
+def _latest_episode(mother: Mother) -> CustodyEpisode:
+    from django.http import Http404
+
+    if mother.latest_episode is None:
+        raise Http404
+    return mother.latest_episode
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    episode = _latest_episode(mother)
+    form = EpisodeEditForm(request.POST or None, instance=episode)
+
+    def save(data: dict[str, Any], version: int) -> None:
+        actions.do_change_episode(
+            episode, data, expected_version=version, actor=user, ip=client_ip(request)
+        )
+
+    return _edit(
+        request,
+        form=form,
+        save=save,
+        template_context={"mother": mother, "title": _("Correct the custody details")},
+        done_url=mother.get_absolute_url(),
+    )
+
+
+def _simple_form_page(
+    request: HttpRequest, form: BaseForm, mother: Mother, title: str, submit: str
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/form_page.html",
+        {"form": form, "mother": mother, "title": title, "submit": submit},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mother_admit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    form = EpisodeForm(request.POST or None)
+    if mother.is_in_custody:
+        messages.error(request, _("She is already in custody. Record a transfer or release."))
+        return redirect(mother.get_absolute_url())
+    if request.method == "POST" and form.is_valid():
+        actions.do_admit_mother(mother, form.cleaned_data, actor=user, ip=client_ip(request))
+        messages.success(request, _("Admission recorded."))
+        return redirect(mother.get_absolute_url())
+    return _simple_form_page(request, form, mother, _("Record an admission"), _("Save admission"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mother_transfer(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_transfer_mother(
+                mother,
+                to_facility=form.cleaned_data["to_facility"],
+                on=form.cleaned_data["on"],
+                prison_number=form.cleaned_data["prison_number"],
+                actor=user,
+                ip=client_ip(request),
+            )
+        except actions.InvalidAction:
+            form.add_error(
+                None,
+                _(
+                    "This transfer cannot be recorded: she must be in custody, the facility must "
+                    "be a different one and the date not before her admission."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("Transfer recorded. Record separately where each child inside now lives."),
+            )
+            return redirect(mother.get_absolute_url())
+    return _simple_form_page(request, form, mother, _("Record a transfer"), _("Save transfer"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mother_release(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_release_mother(
+                mother,
+                on=form.cleaned_data["on"],
+                release_kind=form.cleaned_data["release_kind"],
+                actor=user,
+                ip=client_ip(request),
+            )
+        except actions.InvalidAction:
+            form.add_error(
+                None,
+                _("This release cannot be recorded: she must be in custody and the date not "
+                  "before her admission."),
+            )
+        else:
+            messages.success(
+                request, _("Release recorded. Record separately where each child now lives.")
+            )
+            return redirect(mother.get_absolute_url())
+    return _simple_form_page(request, form, mother, _("Record a release"), _("Save release"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    form = ChildWithPlacementForm(request.POST or None, prefix="c0")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_add_child(
+                mother,
+                form.child.cleaned_data,
+                form.placement.cleaned_data,
+                actor=user,
+                ip=client_ip(request),
+            )
+        except actions.InvalidAction:
+            form.placement.add_error(
+                "kind", _("She is not in custody: the child cannot be with her inside.")
+            )
+        else:
+            messages.success(request, _("Child added."))
+            return redirect(mother.get_absolute_url())
+    return render(
+        request, "cases/child_add.html", {"form": form, "mother": mother}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mother_birth(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    form = BirthForm(request.POST or None, initial={"date_of_birth": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        child = actions.do_register_birth(
+            mother, form.cleaned_data, actor=user, ip=client_ip(request)
+        )
+        messages.success(
+            request,
+            _("Birth registered. The stay limit is %(date)s.")
+            % {"date": _format_date(child.stay_limit_date)},
+        )
+        return redirect(mother.get_absolute_url())
+    return _simple_form_page(request, form, mother, _("Register a birth"), _("Register the baby"))
+
+
+def _format_date(value: Any) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(value)
+
+
+@login_required
+@require_GET
+def child_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_reader(request)
+    child = get_child_for_user(request, code)
+    with transaction.atomic():
+        do_log_file_view(actor=user, obj=child, mother=child.mother, ip=client_ip(request))
+    placements = child.placements.select_related("facility")
+    return render(
+        request,
+        "cases/child_file.html",
+        {
+            "child": child,
+            "mother": child.mother,
+            "placements": placements,
+            "can_write": user.can_write_cases,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    child = get_child_for_user(request, code)
+    form = ChildEditForm(request.POST or None, instance=child)
+
+    def save(data: dict[str, Any], version: int) -> None:
+        actions.do_change_child(
+            child, data, expected_version=version, actor=user, ip=client_ip(request)
+        )
+
+    return _edit(
+        request,
+        form=form,
+        save=save,
+        template_context={"mother": child.mother, "child": child, "title": _("Correct the child's details")},
+        done_url=child.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_move(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    child = get_child_for_user(request, code)
+    form = PlacementForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_move_child(child, form.cleaned_data, actor=user, ip=client_ip(request))
+        except actions.InvalidAction:
+            form.add_error(
+                None,
+                _("This cannot be recorded: the date is before the current placement began, or "
+                  "the child is to be with her mother inside while her mother is not in custody."),
+            )
+        else:
+            messages.success(request, _("Where the child lives has been recorded."))
+            return redirect(child.get_absolute_url())
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "form": form,
+            "mother": child.mother,
+            "child": child,
+            "title": _("Record where the child lives now"),
+            "submit": _("Save"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        actions.do_record_consent(mother, form.cleaned_data, actor=user, ip=client_ip(request))
+        messages.success(request, _("Consent recorded."))
+        return redirect(mother.get_absolute_url())
+    return _simple_form_page(request, form, mother, _("Record consent"), _("Save consent"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    consent = get_consent_for_user(request, code)
+    form = WithdrawConsentForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_withdraw_consent(
+                consent,
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+                actor=user,
+                ip=client_ip(request),
+            )
+        except actions.InvalidAction:
+            form.add_error(
+                None, _("This consent was already withdrawn, or the date is before it was given.")
+            )
+        else:
+            messages.success(request, _("Consent withdrawn."))
+            return redirect(consent.mother.get_absolute_url())
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "form": form,
+            "mother": consent.mother,
+            "title": _("Withdraw consent: %(purpose)s") % {"purpose": consent.get_purpose_display()},
+            "submit": _("Withdraw consent"),
+        },
+    )

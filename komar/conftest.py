@@ -1,0 +1,221 @@
+"""The test cast: a small named set of people and places, built through the real actions.
+
+- sokha: social worker, This-NGO, assigned to Siem Reap prison
+- dara: her supervisor, same NGO and facility
+- vicheka: legal officer at a legal-aid provider, Siem Reap prison
+- monitor: facility monitor at the prison department, Siem Reap prison
+- researcher: researcher at the NGO (never opens personal files)
+- admin_user: administrator of the NGO
+- outsider: social worker at another NGO, Battambang prison
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from komar.accounts.models import Organisation, Role, User
+from komar.cases import actions
+from komar.cases.models import Mother, OffenceCategory
+from komar.facilities.models import Facility
+
+# Playwright drives the browser from an event loop; Django's ORM calls in browser tests are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "a-long-test-password-1"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def siem_reap(db: None) -> Facility:
+    return Facility.objects.get(name_en="Siem Reap Provincial Prison")
+
+
+@pytest.fixture
+def battambang(db: None) -> Facility:
+    return Facility.objects.get(name_en="Battambang Provincial Prison")
+
+
+@pytest.fixture
+def cc2(db: None) -> Facility:
+    return Facility.objects.get(name_en__startswith="Correctional Centre 2")
+
+
+@pytest.fixture
+def ngo(db: None) -> Organisation:
+    return Organisation.objects.create(
+        name_en="This NGO", name_km="អង្គការនេះ", kind=Organisation.Kind.NGO
+    )
+
+
+@pytest.fixture
+def other_ngo(db: None) -> Organisation:
+    return Organisation.objects.create(
+        name_en="Other NGO", name_km="អង្គការផ្សេង", kind=Organisation.Kind.NGO
+    )
+
+
+@pytest.fixture
+def legal_aid(db: None) -> Organisation:
+    return Organisation.objects.create(
+        name_en="Legal Aid", name_km="ជំនួយផ្លូវច្បាប់", kind=Organisation.Kind.LEGAL_AID
+    )
+
+
+@pytest.fixture
+def prison_department(db: None) -> Organisation:
+    return Organisation.objects.create(
+        name_en="Prisons", name_km="ពន្ធនាគារ", kind=Organisation.Kind.PRISON_DEPARTMENT
+    )
+
+
+def make_user(
+    username: str, organisation: Organisation, role: str, facilities: list[Facility], **extra: Any
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        organisation=organisation,
+        role=role,
+        full_name=username.capitalize(),
+        language=extra.pop("language", "en"),
+        **extra,
+    )
+    user.facilities.set(facilities)
+    return user
+
+
+@pytest.fixture
+def sokha(ngo: Organisation, siem_reap: Facility) -> User:
+    return make_user("sokha", ngo, Role.SOCIAL_WORKER, [siem_reap])
+
+
+@pytest.fixture
+def dara(ngo: Organisation, siem_reap: Facility) -> User:
+    return make_user("dara", ngo, Role.SUPERVISOR, [siem_reap])
+
+
+@pytest.fixture
+def vicheka(legal_aid: Organisation, siem_reap: Facility) -> User:
+    return make_user("vicheka", legal_aid, Role.LEGAL_OFFICER, [siem_reap])
+
+
+@pytest.fixture
+def monitor(prison_department: Organisation, siem_reap: Facility) -> User:
+    return make_user("monitor", prison_department, Role.FACILITY_MONITOR, [siem_reap])
+
+
+@pytest.fixture
+def researcher(ngo: Organisation) -> User:
+    return make_user("researcher", ngo, Role.RESEARCHER, [])
+
+
+@pytest.fixture
+def admin_user(ngo: Organisation) -> User:
+    return make_user("admin_user", ngo, Role.ADMINISTRATOR, [])
+
+
+@pytest.fixture
+def outsider(other_ngo: Organisation, battambang: Facility) -> User:
+    return make_user("outsider", other_ngo, Role.SOCIAL_WORKER, [battambang])
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def drug_use(db: None) -> OffenceCategory:
+    return OffenceCategory.objects.get(code="drug_use")
+
+
+def register(
+    actor: User,
+    facility: Facility | None,
+    *,
+    name_km: str = "ស្រី សុភា",
+    name_latin: str = "Srey Sophea",
+    date_of_birth: dt.date | None = dt.date(1995, 3, 2),
+    admission_date: dt.date = dt.date(2026, 1, 10),
+    children: list[tuple[dict[str, Any], dict[str, Any]]] | None = None,
+    **mother_extra: Any,
+) -> Mother:
+    """Register a woman through the real action, in custody at `facility` (or not admitted)."""
+    assert actor.organisation is not None
+    episode = None
+    if facility is not None:
+        episode = {
+            "facility": facility,
+            "admission_date": admission_date,
+            "legal_status": "pre_trial",
+        }
+    return actions.do_register_mother(
+        mother_data={
+            "name_km": name_km,
+            "name_latin": name_latin,
+            "date_of_birth": date_of_birth,
+            **mother_extra,
+        },
+        episode_data=episode,
+        children=children or [],
+        organisation=actor.organisation,
+        actor=actor,
+    )
+
+
+def child_inside(
+    born: dt.date = dt.date(2025, 1, 15), since: dt.date = dt.date(2026, 1, 10), **extra: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    return (
+        {"name_km": "សុខ វិចិត្រ", "name_latin": "Sok Vichet", "sex": "male", "date_of_birth": born, **extra},
+        {"kind": "with_mother", "start_date": since},
+    )
+
+
+def child_with_grandmother(
+    born: dt.date = dt.date(2020, 6, 1), since: dt.date = dt.date(2026, 1, 10)
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    return (
+        {"name_km": "សុខ ដារ៉ា", "name_latin": "Sok Dara", "sex": "female", "date_of_birth": born},
+        {
+            "kind": "relative",
+            "carer_name": "Yim Sam",
+            "carer_relationship": "grandmother",
+            "carer_contact": "012 345 678",
+            "start_date": since,
+        },
+    )
+
+
+@pytest.fixture
+def sophea(sokha: User, siem_reap: Facility) -> Mother:
+    """A woman in pre-trial detention at Siem Reap with one child inside, one with grandmother."""
+    return register(sokha, siem_reap, children=[child_inside(), child_with_grandmother()])
