@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from komar.facilities.models import Facility
 # Playwright drives the browser from an event loop; Django's ORM calls in browser tests are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "a-long-test-password-1"
+PASSWORD = "a-long-test-password-1"  # noqa: S105 (test accounts only)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -165,7 +166,7 @@ def register(
     name_latin: str = "Srey Sophea",
     date_of_birth: dt.date | None = dt.date(1995, 3, 2),
     admission_date: dt.date = dt.date(2026, 1, 10),
-    children: list[tuple[dict[str, Any], dict[str, Any]]] | None = None,
+    children: list[tuple[Mapping[str, Any], Mapping[str, Any]]] | None = None,
     **mother_extra: Any,
 ) -> Mother:
     """Register a woman through the real action, in custody at `facility` (or not admitted)."""
@@ -195,7 +196,13 @@ def child_inside(
     born: dt.date = dt.date(2025, 1, 15), since: dt.date = dt.date(2026, 1, 10), **extra: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     return (
-        {"name_km": "សុខ វិចិត្រ", "name_latin": "Sok Vichet", "sex": "male", "date_of_birth": born, **extra},
+        {
+            "name_km": "សុខ វិចិត្រ",
+            "name_latin": "Sok Vichet",
+            "sex": "male",
+            "date_of_birth": born,
+            **extra,
+        },
         {"kind": "with_mother", "start_date": since},
     )
 

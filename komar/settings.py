@@ -152,6 +152,7 @@ TIME_ZONE = env_str("KOMAR_TIME_ZONE", "Asia/Phnom_Penh")
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "komar_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -44,6 +44,8 @@ def do_change_user(
     actor: User,
     ip: str | None = None,
 ) -> User:
+    # Compare with the stored row: a bound ModelForm has already copied values onto `user`.
+    user = User.objects.select_for_update().get(pk=user.pk)
     changed = [name for name, value in data.items() if getattr(user, name) != value]
     for name in changed:
         setattr(user, name, data[name])
@@ -55,7 +57,12 @@ def do_change_user(
         changed.append("facilities")
     if changed:
         write_audit(
-            actor=actor, action=AuditEntry.Action.CHANGE, obj=user, mother=None, fields=changed, ip=ip
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            obj=user,
+            mother=None,
+            fields=changed,
+            ip=ip,
         )
     return user
 
@@ -65,7 +72,12 @@ def do_set_user_password(user: User, password: str, *, actor: User, ip: str | No
     user.set_password(password)
     user.save(update_fields=["password"])
     write_audit(
-        actor=actor, action=AuditEntry.Action.CHANGE, obj=user, mother=None, fields=["password"], ip=ip
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        obj=user,
+        mother=None,
+        fields=["password"],
+        ip=ip,
     )
 
 

@@ -41,7 +41,9 @@ class UserForm(forms.ModelForm):
         return role
 
     def model_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "facilities" and k != "password1"}
+        return {
+            k: v for k, v in self.cleaned_data.items() if k != "facilities" and k != "password1"
+        }
 
 
 class NewUserForm(UserForm):

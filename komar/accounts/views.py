@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,19 +36,19 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
-    if language not in dict(translation.trans_real.get_languages()):
+    if language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated:
         assert isinstance(request.user, User)
         actions.do_set_user_language(request.user, language)
-    from django.conf import settings
-
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
         max_age=365 * 24 * 3600,
         samesite="Lax",
-        secure=settings.LANGUAGE_COOKIE_SECURE if hasattr(settings, "LANGUAGE_COOKIE_SECURE") else False,
+        secure=settings.LANGUAGE_COOKIE_SECURE
+        if hasattr(settings, "LANGUAGE_COOKIE_SECURE")
+        else False,
         httponly=True,
     )
     return response

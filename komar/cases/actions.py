@@ -149,7 +149,12 @@ def _start_placement(
         previous.end_date = values["start_date"]
         previous.save(update_fields=["end_date"])
         write_audit(
-            actor=actor, action=Changed, obj=previous, mother=child.mother, fields=["end_date"], ip=ip
+            actor=actor,
+            action=Changed,
+            obj=previous,
+            mother=child.mother,
+            fields=["end_date"],
+            ip=ip,
         )
     placement = Placement.objects.create(child=child, recorded_by=actor, **values)
     child.current_placement = placement

@@ -7,7 +7,15 @@ from komar.cases.models import OffenceCategory
 
 @admin.register(OffenceCategory)
 class OffenceCategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "label_en", "label_km", "is_drug_related", "is_violent", "is_active", "order"]
+    list_display = [
+        "code",
+        "label_en",
+        "label_km",
+        "is_drug_related",
+        "is_violent",
+        "is_active",
+        "order",
+    ]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active", "is_drug_related"]
 

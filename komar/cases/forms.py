@@ -28,6 +28,18 @@ def _active_facilities() -> Any:
     return Facility.objects.filter(is_active=True, holds_women=True).select_related("province")
 
 
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def _typed_choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class NamesMixin(forms.ModelForm):
     """Both name fields are cleaned the same way; at least one is required."""
 
@@ -138,9 +150,12 @@ class EpisodeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = _active_facilities()
-        self.fields["offence_category"].queryset = OffenceCategory.objects.filter(is_active=True)
-        self.fields["legal_status"].choices = [
+        if "facility" in self.fields:
+            _choice_field(self, "facility").queryset = _active_facilities()
+        _choice_field(self, "offence_category").queryset = OffenceCategory.objects.filter(
+            is_active=True
+        )
+        _typed_choice_field(self, "legal_status").choices = [
             c for c in CustodyEpisode.LegalStatus.choices if c[0] != "released"
         ]
 
@@ -166,7 +181,7 @@ class EpisodeEditForm(VersionedForm, EpisodeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.ended_on is not None:
-            self.fields["legal_status"].choices = CustodyEpisode.LegalStatus.choices
+            _typed_choice_field(self, "legal_status").choices = CustodyEpisode.LegalStatus.choices
 
 
 class InCustodyForm(forms.Form):
@@ -222,7 +237,14 @@ class PlacementForm(forms.ModelForm):
 
     class Meta:
         model = Placement
-        fields = ["kind", "carer_name", "carer_relationship", "carer_contact", "start_date", "notes"]
+        fields = [
+            "kind",
+            "carer_name",
+            "carer_relationship",
+            "carer_contact",
+            "start_date",
+            "notes",
+        ]
         widgets = {"start_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "carer_name": _("Who looks after the child, if not her mother in the facility."),
@@ -243,17 +265,19 @@ class PlacementForm(forms.ModelForm):
             None,
         )
         if needs_carer and not cleaned.get("carer_name"):
-            self.add_error("carer_name", _("Enter the name of the person or place caring for the child."))
+            self.add_error(
+                "carer_name", _("Enter the name of the person or place caring for the child.")
+            )
         return cleaned
 
 
 class ChildWithPlacementForm(forms.Form):
     """One child in the registration form: her details and where she lives now."""
 
-    def __init__(self, *args: Any, prefix: str, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=prefix, **kwargs)
-        self.child = ChildForm(*args, prefix=f"{prefix}-child", **kwargs)
-        self.placement = PlacementForm(*args, prefix=f"{prefix}-placement", **kwargs)
+    def __init__(self, data: Any = None, *, prefix: str) -> None:
+        super().__init__(data, prefix=prefix)
+        self.child = ChildForm(data, prefix=f"{prefix}-child")
+        self.placement = PlacementForm(data, prefix=f"{prefix}-placement")
 
     def is_valid(self) -> bool:
         child_ok = self.child.is_valid()
@@ -278,7 +302,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_facility"].queryset = _active_facilities()
+        _choice_field(self, "to_facility").queryset = _active_facilities()
 
     def clean_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["on"]
@@ -345,11 +369,11 @@ class WithdrawConsentForm(forms.Form):
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     facility = forms.ModelChoiceField(
-        label=_("Facility"), queryset=Facility.objects.none(), required=False
+        label=_("Facility"), queryset=Facility.objects.none(), required=False, empty_label=_("Any")
     )
     legal_status = forms.ChoiceField(
         label=_("Legal status"),
-        choices=[("", _("Any"))] + list(CustodyEpisode.LegalStatus.choices),
+        choices=[("", _("Any")), *list(CustodyEpisode.LegalStatus.choices)],
         required=False,
     )
     child = forms.ChoiceField(
@@ -367,4 +391,4 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = Facility.objects.filter(holds_women=True)
+        _choice_field(self, "facility").queryset = Facility.objects.filter(holds_women=True)

@@ -66,9 +66,7 @@ class Mother(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name_km = models.CharField(_("name in Khmer script"), max_length=150, blank=True)
     name_latin = models.CharField(_("name in Latin letters"), max_length=150, blank=True)
-    other_names = models.CharField(
-        _("other names or spellings"), max_length=200, blank=True
-    )
+    other_names = models.CharField(_("other names or spellings"), max_length=200, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     dob_is_estimated = models.BooleanField(_("date of birth is estimated"), default=False)
     ethnicity = models.CharField(
@@ -99,7 +97,10 @@ class Mother(models.Model):
         _("literacy"), max_length=10, choices=Literacy.choices, default=Literacy.UNKNOWN
     )
     first_offence = models.CharField(
-        _("first offence"), max_length=10, choices=FirstOffence.choices, default=FirstOffence.UNKNOWN
+        _("first offence"),
+        max_length=10,
+        choices=FirstOffence.choices,
+        default=FirstOffence.UNKNOWN,
     )
     is_pregnant = models.BooleanField(_("pregnant"), default=False)
     expected_delivery_date = models.DateField(_("expected delivery date"), null=True, blank=True)
@@ -142,6 +143,9 @@ class Mother(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:mother_file", kwargs={"code": self.code})
+
     @property
     def display_name(self) -> str:
         if get_language() == "km":
@@ -158,9 +162,6 @@ class Mother(models.Model):
         if self.date_of_birth is None:
             return None
         return age_in_months(self.date_of_birth, on or timezone.localdate()) // 12
-
-    def get_absolute_url(self) -> str:
-        return reverse("cases:mother_file", kwargs={"code": self.code})
 
     @property
     def is_in_custody(self) -> bool:
@@ -199,9 +200,7 @@ class CustodyEpisode(models.Model):
     )
     prison_number = models.CharField(_("prison registration number"), max_length=40, blank=True)
     admission_date = models.DateField(_("admission date"))
-    legal_status = models.CharField(
-        _("legal status"), max_length=20, choices=LegalStatus.choices
-    )
+    legal_status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices)
     offence_category = models.ForeignKey(
         OffenceCategory,
         on_delete=models.PROTECT,
@@ -305,6 +304,9 @@ class Child(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:child_file", kwargs={"code": self.code})
+
     @property
     def display_name(self) -> str:
         if get_language() == "km":
@@ -315,9 +317,6 @@ class Child(models.Model):
     def second_name(self) -> str:
         other = self.name_latin if get_language() == "km" else self.name_km
         return other if other and other != self.display_name else ""
-
-    def get_absolute_url(self) -> str:
-        return reverse("cases:child_file", kwargs={"code": self.code})
 
     @property
     def stay_limit_date(self) -> dt.date:

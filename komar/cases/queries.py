@@ -76,8 +76,13 @@ class TimelineEvent:
     kind: str
 
 
-def timeline(mother: Mother, episodes: list[CustodyEpisode], children: list[Child],
-             placements: list[Placement], consents: list[Consent]) -> list[TimelineEvent]:
+def timeline(
+    mother: Mother,
+    episodes: list[CustodyEpisode],
+    children: list[Child],
+    placements: list[Placement],
+    consents: list[Consent],
+) -> list[TimelineEvent]:
     """What happened to a woman and her children, newest first, from the records themselves."""
     events: list[TimelineEvent] = []
     for episode in episodes:

@@ -67,10 +67,13 @@ def find_likely_duplicates(
         candidates = candidates.filter(
             Q(date_of_birth__range=(date_of_birth - window, date_of_birth + window))
             | Q(date_of_birth__isnull=True)
-            | Q(dob_is_estimated=True, date_of_birth__range=(
-                date_of_birth - dt.timedelta(days=3 * 366),
-                date_of_birth + dt.timedelta(days=3 * 366),
-            ))
+            | Q(
+                dob_is_estimated=True,
+                date_of_birth__range=(
+                    date_of_birth - dt.timedelta(days=3 * 366),
+                    date_of_birth + dt.timedelta(days=3 * 366),
+                ),
+            )
         )
     rows = candidates.values_list("pk", "name_km", "name_latin", "other_names")
     scored: list[tuple[float, int]] = []

@@ -42,7 +42,7 @@ from komar.cases.forms import (
     TransferForm,
     WithdrawConsentForm,
 )
-from komar.cases.models import Child, CustodyEpisode, Mother, Placement
+from komar.cases.models import CustodyEpisode, Mother, Placement
 from komar.cases.queries import filter_mothers, timeline, with_list_relations
 from komar.cases.search import find_likely_duplicates, search_mothers
 from komar.lib.http import client_ip
@@ -129,7 +129,8 @@ def mother_register(request: HttpRequest) -> HttpResponse:
                 ):
                     # A child usually enters with her mother; an earlier date is a typing slip.
                     f.placement.add_error(
-                        "start_date", _("A child cannot be with her mother inside before admission.")
+                        "start_date",
+                        _("A child cannot be with her mother inside before admission."),
                     )
                     children_ok = False
         if mother_ok and episode_ok and children_ok:
@@ -146,7 +147,9 @@ def mother_register(request: HttpRequest) -> HttpResponse:
                 mother = actions.do_register_mother(
                     mother_data=mother_form.cleaned_data,
                     episode_data=episode_form.cleaned_data if in_custody else None,
-                    children=[(f.child.cleaned_data, f.placement.cleaned_data) for f in child_forms],
+                    children=[
+                        (f.child.cleaned_data, f.placement.cleaned_data) for f in child_forms
+                    ],
                     organisation=_organisation_for(user, episode_form if in_custody else None),
                     actor=user,
                     ip=client_ip(request),
@@ -185,12 +188,8 @@ def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     with transaction.atomic():
         do_log_file_view(actor=user, obj=mother, mother=mother, ip=client_ip(request))
     episodes = list(mother.episodes.select_related("facility", "offence_category"))
-    children = list(
-        mother.children.select_related("current_placement__facility")
-    )
-    placements = list(
-        Placement.objects.filter(child__mother=mother).select_related("facility")
-    )
+    children = list(mother.children.select_related("current_placement__facility"))
+    placements = list(Placement.objects.filter(child__mother=mother).select_related("facility"))
     consents = list(mother.consents.all())
     history: list[Placement] = []
     for child in children:
@@ -221,7 +220,7 @@ def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def _conflict_context(form: BaseForm, current: Any) -> dict[str, Any]:
     """After a conflicting save: keep what she typed, show what the other person saved."""
     differences = []
-    for name, field in form.fields.items():
+    for name in form.fields:
         if name == "version" or name not in form.cleaned_data:
             continue
         saved = getattr(current, name, None)
@@ -256,7 +255,7 @@ def _edit(
             context.update(_conflict_context(form, conflict.current))
             # Resubmitting now overwrites deliberately, with the differences in front of her.
             data = request.POST.copy()
-            data["version"] = str(conflict.current.version)
+            data["version"] = str(conflict.current.version)  # type: ignore[attr-defined]
             context["form"] = type(form)(data, instance=conflict.current)
             context["form"].is_valid()
             return render(request, "cases/edit.html", context, status=409)
@@ -393,8 +392,10 @@ def mother_release(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         except actions.InvalidAction:
             form.add_error(
                 None,
-                _("This release cannot be recorded: she must be in custody and the date not "
-                  "before her admission."),
+                _(
+                    "This release cannot be recorded: she must be in custody and the date not "
+                    "before her admission."
+                ),
             )
         else:
             messages.success(
@@ -426,9 +427,7 @@ def child_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("Child added."))
             return redirect(mother.get_absolute_url())
-    return render(
-        request, "cases/child_add.html", {"form": form, "mother": mother}
-    )
+    return render(request, "cases/child_add.html", {"form": form, "mother": mother})
 
 
 @login_required
@@ -493,7 +492,11 @@ def child_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         request,
         form=form,
         save=save,
-        template_context={"mother": child.mother, "child": child, "title": _("Correct the child's details")},
+        template_context={
+            "mother": child.mother,
+            "child": child,
+            "title": _("Correct the child's details"),
+        },
         done_url=child.get_absolute_url(),
     )
 
@@ -510,8 +513,10 @@ def child_move(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         except actions.InvalidAction:
             form.add_error(
                 None,
-                _("This cannot be recorded: the date is before the current placement began, or "
-                  "the child is to be with her mother inside while her mother is not in custody."),
+                _(
+                    "This cannot be recorded: the date is before the current placement began, or "
+                    "the child is to be with her mother inside while her mother is not in custody."
+                ),
             )
         else:
             messages.success(request, _("Where the child lives has been recorded."))
@@ -570,7 +575,8 @@ def consent_withdraw(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         {
             "form": form,
             "mother": consent.mother,
-            "title": _("Withdraw consent: %(purpose)s") % {"purpose": consent.get_purpose_display()},
+            "title": _("Withdraw consent: %(purpose)s")
+            % {"purpose": consent.get_purpose_display()},
             "submit": _("Withdraw consent"),
         },
     )

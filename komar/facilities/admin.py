@@ -11,6 +11,14 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
-    list_display = ["name_en", "name_km", "province", "kind", "has_child_friendly_space", "holds_women", "is_active"]
+    list_display = [
+        "name_en",
+        "name_km",
+        "province",
+        "kind",
+        "has_child_friendly_space",
+        "holds_women",
+        "is_active",
+    ]
     list_filter = ["kind", "province", "has_child_friendly_space", "holds_women", "is_active"]
     search_fields = ["name_en", "name_km"]

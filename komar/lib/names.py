@@ -18,22 +18,19 @@ def clean_name(value: str) -> str:
 
 
 def comparable(value: str) -> str:
-    """A key for comparing names: lower case, no spaces, hyphens or accents."""
-    value = clean_name(value).casefold()
-    decomposed = unicodedata.normalize("NFD", value)
-    # Drop combining accents only for Latin letters; Khmer signs are combining marks too.
-    kept = [
-        ch
-        for ch in decomposed
-        if not (unicodedata.combining(ch) and "LATIN" in unicodedata.name(_base(decomposed, ch), ""))
-    ]
+    """A key for comparing names: lower case, no spaces, hyphens or Latin accents."""
+    decomposed = unicodedata.normalize("NFD", clean_name(value).casefold())
+    kept: list[str] = []
+    base_is_latin = False
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            # Khmer vowel signs are combining marks too: only accents on Latin letters go.
+            if base_is_latin:
+                continue
+        else:
+            base_is_latin = "LATIN" in unicodedata.name(ch, "")
+        kept.append(ch)
     return re.sub(r"[\s\-'.]", "", unicodedata.normalize("NFC", "".join(kept)))
-
-
-def _base(text: str, ch: str) -> str:
-    # The base character a combining mark follows; good enough to tell Latin from Khmer.
-    index = text.index(ch)
-    return text[index - 1] if index > 0 else ch
 
 
 def similarity(a: str, b: str) -> float:

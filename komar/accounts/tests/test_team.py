@@ -1,0 +1,102 @@
+from django.urls import reverse
+
+from komar.accounts.models import User
+from komar.audit.models import AuditEntry
+from komar.conftest import PASSWORD, client_for
+
+TEAM = reverse("accounts:team")
+NEW = reverse("accounts:user_new")
+
+
+def test_an_administrator_lists_her_organisations_accounts_only(
+    admin_user, sokha, outsider
+) -> None:
+    html = client_for(admin_user).get(TEAM).content.decode()
+    assert "sokha" in html
+    assert "outsider" not in html
+
+
+def test_other_roles_cannot_manage_accounts(sokha, dara) -> None:
+    for user in (sokha, dara):
+        client = client_for(user)
+        assert client.get(TEAM).status_code == 403
+        assert client.get(NEW).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client) -> None:
+    assert client.get(TEAM).status_code == 302
+
+
+def test_an_administrator_creates_an_account(admin_user, siem_reap) -> None:
+    response = client_for(admin_user).post(
+        NEW,
+        {
+            "username": "channa",
+            "full_name": "Channa",
+            "email": "",
+            "role": "social_worker",
+            "language": "km",
+            "is_active": "on",
+            "facilities": [siem_reap.pk],
+            "password1": "a-long-secret-phrase-9",
+        },
+    )
+    assert response.status_code == 302
+    channa = User.objects.get(username="channa")
+    assert channa.organisation == admin_user.organisation
+    assert list(channa.facilities.all()) == [siem_reap]
+    assert channa.check_password("a-long-secret-phrase-9")
+    entry = AuditEntry.objects.get(object_code=str(channa.code))
+    assert entry.actor == admin_user
+    assert "password" in entry.fields
+
+
+def test_a_weak_password_is_refused(admin_user) -> None:
+    response = client_for(admin_user).post(
+        NEW, {"username": "channa", "role": "social_worker", "language": "km", "password1": "12345"}
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="channa").exists()
+
+
+def test_an_administrator_deactivates_an_account(admin_user, sokha, siem_reap) -> None:
+    url = reverse("accounts:user_edit", args=[sokha.code])
+    response = client_for(admin_user).post(
+        url,
+        {
+            "username": "sokha",
+            "full_name": "Sokha",
+            "role": "social_worker",
+            "language": "en",
+            "facilities": [siem_reap.pk],
+        },
+    )
+    assert response.status_code == 302
+    sokha.refresh_from_db()
+    assert not sokha.is_active
+    assert AuditEntry.objects.get(object_code=str(sokha.code)).fields == ["is_active"]
+
+
+def test_an_administrator_cannot_deactivate_herself(admin_user) -> None:
+    url = reverse("accounts:user_edit", args=[admin_user.code])
+    client_for(admin_user).post(
+        url, {"username": "admin_user", "role": "researcher", "language": "en"}
+    )
+    admin_user.refresh_from_db()
+    assert admin_user.is_active
+    assert admin_user.role == "administrator"
+
+
+def test_accounts_of_other_organisations_are_404(admin_user, outsider) -> None:
+    client = client_for(admin_user)
+    assert client.get(reverse("accounts:user_edit", args=[outsider.code])).status_code == 404
+    assert client.get(reverse("accounts:user_password", args=[outsider.code])).status_code == 404
+
+
+def test_an_administrator_sets_a_new_password(admin_user, sokha) -> None:
+    url = reverse("accounts:user_password", args=[sokha.code])
+    response = client_for(admin_user).post(url, {"password1": "another-long-phrase-7"})
+    assert response.status_code == 302
+    sokha.refresh_from_db()
+    assert sokha.check_password("another-long-phrase-7")
+    assert not sokha.check_password(PASSWORD)

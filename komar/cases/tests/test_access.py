@@ -1,0 +1,134 @@
+"""The standard access tests for every registry view."""
+
+import pytest
+from django.urls import reverse
+
+from komar.cases.models import Consent
+from komar.conftest import client_for
+
+# (url name, which record's code, methods the view accepts)
+MOTHER_VIEWS = [
+    ("cases:mother_file", {"GET"}),
+    ("cases:mother_edit", {"GET", "POST"}),
+    ("cases:episode_edit", {"GET", "POST"}),
+    ("cases:mother_admit", {"GET", "POST"}),
+    ("cases:mother_transfer", {"GET", "POST"}),
+    ("cases:mother_release", {"GET", "POST"}),
+    ("cases:child_add", {"GET", "POST"}),
+    ("cases:mother_birth", {"GET", "POST"}),
+    ("cases:consent_add", {"GET", "POST"}),
+]
+CHILD_VIEWS = [
+    ("cases:child_file", {"GET"}),
+    ("cases:child_edit", {"GET", "POST"}),
+    ("cases:child_move", {"GET", "POST"}),
+]
+WRITE_VIEWS = {name for name, methods in MOTHER_VIEWS + CHILD_VIEWS if "POST" in methods}
+
+
+@pytest.fixture
+def consent(sophea, sokha):
+    return Consent.objects.create(
+        mother=sophea,
+        purpose="case_management",
+        method="signature",
+        given_on="2026-01-10",
+        recorded_by=sokha,
+    )
+
+
+def all_urls(sophea, consent):
+    child = sophea.children.first()
+    urls = [(name, reverse(name, args=[sophea.code]), methods) for name, methods in MOTHER_VIEWS]
+    urls += [(name, reverse(name, args=[child.code]), methods) for name, methods in CHILD_VIEWS]
+    urls.append(
+        (
+            "cases:consent_withdraw",
+            reverse("cases:consent_withdraw", args=[consent.code]),
+            {"GET", "POST"},
+        )
+    )
+    return urls
+
+
+def test_anonymous_is_sent_to_login(client, sophea, consent) -> None:
+    urls = [
+        *all_urls(sophea, consent),
+        ("list", reverse("cases:case_list"), {"GET"}),
+        ("register", reverse("cases:mother_register"), {"GET"}),
+    ]
+    for _, url, _ in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login")), url
+
+
+def test_outsider_gets_404_for_every_record(outsider, sophea, consent) -> None:
+    client = client_for(outsider)
+    for _, url, methods in all_urls(sophea, consent):
+        for method in methods:
+            response = getattr(client, method.lower())(url)
+            assert response.status_code == 404, (method, url)
+
+
+def test_researcher_never_opens_personal_files(researcher, sophea, consent) -> None:
+    # Same organisation, wrong role: refused before any record is looked up, so the answer is
+    # the same whether or not the code exists.
+    client = client_for(researcher)
+    assert client.get(reverse("cases:case_list")).status_code == 403
+    assert client.get(reverse("cases:mother_register")).status_code == 403
+    for _, url, _ in all_urls(sophea, consent):
+        assert client.get(url).status_code == 403, url
+    missing = reverse("cases:mother_file", args=["00000000-0000-0000-0000-000000000000"])
+    assert client.get(missing).status_code == 403
+
+
+def test_facility_monitor_reads_but_cannot_write(monitor, sophea, consent) -> None:
+    client = client_for(monitor)
+    assert client.get(reverse("cases:case_list")).status_code == 200
+    assert client.get(sophea.get_absolute_url()).status_code == 200
+    assert client.get(reverse("cases:mother_register")).status_code == 403
+    for name, url, _ in all_urls(sophea, consent):
+        if name in WRITE_VIEWS or name == "cases:consent_withdraw":
+            assert client.post(url).status_code == 403, url
+
+
+def test_legal_officer_of_another_organisation_sees_women_in_her_facility(vicheka, sophea) -> None:
+    client = client_for(vicheka)
+    assert client.get(sophea.get_absolute_url()).status_code == 200
+
+
+def test_the_organisation_still_sees_a_woman_transferred_elsewhere(
+    sokha, outsider, sophea, battambang
+) -> None:
+    import datetime as dt
+
+    from komar.cases.actions import do_transfer_mother
+
+    do_transfer_mother(sophea, to_facility=battambang, on=dt.date(2026, 2, 1), actor=sokha)
+    assert client_for(sokha).get(sophea.get_absolute_url()).status_code == 200
+    # The other NGO works in Battambang, where she is now held.
+    assert client_for(outsider).get(sophea.get_absolute_url()).status_code == 200
+
+
+def test_wrong_methods_are_refused(sokha, sophea, consent) -> None:
+    client = client_for(sokha)
+    for _, url, methods in all_urls(sophea, consent):
+        if "POST" not in methods:
+            assert client.post(url).status_code == 405, url
+        assert client.delete(url).status_code == 405, url
+    assert client.post(reverse("cases:case_list")).status_code == 405
+
+
+def test_unknown_code_is_404(sokha) -> None:
+    client = client_for(sokha)
+    url = reverse("cases:mother_file", args=["00000000-0000-0000-0000-000000000000"])
+    assert client.get(url).status_code == 404
+
+
+def test_case_list_shows_only_women_in_scope(sokha, outsider, sophea) -> None:
+    assert sophea.name_latin in client_for(sokha).get(reverse("cases:case_list")).content.decode()
+    assert (
+        sophea.name_latin
+        not in client_for(outsider).get(reverse("cases:case_list")).content.decode()
+    )

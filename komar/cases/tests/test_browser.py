@@ -1,0 +1,295 @@
+"""End-to-end tests in a real Chromium: a social worker clicking through Komar as she would.
+
+Each test logs in through the real login form of a live server. A full-page screenshot of
+each key step is saved under test-output/screenshots/<test>-<step>.png (ignored by git) so
+that a person can look at the pages, in particular at how Khmer script renders.
+
+The seed data (facilities, offence categories) comes from migrations; live-server tests run
+in transactions that are flushed afterwards, hence `serialized_rollback=True` to restore it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from komar.accounts.models import User
+from komar.cases.models import Mother
+from komar.conftest import PASSWORD, register
+from komar.facilities.models import Facility
+from komar.lib.dates import add_months
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-output" / "screenshots"
+Shot = Callable[[str], None]
+FILE_URL = re.compile(r"/women/[0-9a-f-]{36}/$")
+
+
+@pytest.fixture
+def shot(page: Page, request: pytest.FixtureRequest) -> Shot:
+    """Save a full-page screenshot named after the test and the step."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(step: str) -> None:
+        path = SCREENSHOTS / f"{request.node.originalname}-{step}.png"
+        page.screenshot(path=path, full_page=True)
+
+    return take
+
+
+def log_in(page: Page, live_server: LiveServer, user: User) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("header .who")).to_have_text(str(user))
+
+
+def english_date(day: dt.date) -> str:
+    with translation.override("en"):
+        return date_format(day, "DATE_FORMAT")
+
+
+def iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def test_register_a_woman_with_a_child_inside_and_a_child_with_grandmother(
+    page: Page, live_server: LiveServer, sokha: User, siem_reap: Facility, shot: Shot
+) -> None:
+    today = timezone.localdate()
+    admitted = today - dt.timedelta(days=30)
+    little_one_born = add_months(today, -24)
+    older_one_born = add_months(today, -84)
+
+    log_in(page, live_server, sokha)
+    page.locator("nav.main-nav").get_by_role("link", name="Register a woman").click()
+    expect(page.locator("h1")).to_have_text("Register a woman and all her children")
+
+    page.fill("#id_m-name_km", "ស្រី សុភា")
+    page.fill("#id_m-name_latin", "Srey Sophea")
+    page.fill("#id_m-date_of_birth", "1995-03-02")
+    expect(page.locator("#id_k-in_custody")).to_be_checked()
+    page.select_option("#id_e-facility", label="Siem Reap Provincial Prison")
+    page.fill("#id_e-admission_date", iso(admitted))
+    page.select_option("#id_e-legal_status", label="Pre-trial detention")
+
+    page.locator("button[name=add_child]").click()
+    expect(page.locator("#id_c0-child-name_latin")).to_be_visible()
+    page.locator("button[name=add_child]").click()
+    expect(page.locator("#id_c1-child-name_latin")).to_be_visible()
+    # Adding children posts the form: what she typed about the woman is still there.
+    expect(page.locator("#id_m-name_km")).to_have_value("ស្រី សុភា")
+    expect(page.locator("#id_m-date_of_birth")).to_have_value("1995-03-02")
+    expect(page.locator("#id_e-admission_date")).to_have_value(iso(admitted))
+
+    page.fill("#id_c0-child-name_km", "សុខ វិចិត្រ")
+    page.fill("#id_c0-child-name_latin", "Sok Vichet")
+    page.select_option("#id_c0-child-sex", label="Boy")
+    page.fill("#id_c0-child-date_of_birth", iso(little_one_born))
+    page.select_option("#id_c0-placement-kind", label="With her mother in the facility")
+    page.fill("#id_c0-placement-start_date", iso(admitted))
+
+    page.fill("#id_c1-child-name_km", "សុខ ដារ៉ា")
+    page.fill("#id_c1-child-name_latin", "Sok Dara")
+    page.select_option("#id_c1-child-sex", label="Girl")
+    page.fill("#id_c1-child-date_of_birth", iso(older_one_born))
+    page.select_option("#id_c1-placement-kind", label="With a relative")
+    page.fill("#id_c1-placement-carer_name", "Yim Sam")
+    page.fill("#id_c1-placement-carer_relationship", "grandmother")
+    page.fill("#id_c1-placement-carer_contact", "012 345 678")
+    page.fill("#id_c1-placement-start_date", iso(admitted))
+    shot("1-form-filled")
+
+    page.locator("button[name=save]").click()
+
+    expect(page).to_have_url(FILE_URL)
+    expect(page.locator(".messages")).to_contain_text("Registered. Check the file below.")
+    expect(page.locator("h1")).to_have_text("Srey Sophea")
+    expect(page.locator(".second-name")).to_have_text("ស្រី សុភា")
+    expect(page.locator("#custody")).to_contain_text("Siem Reap Provincial Prison")
+    expect(page.locator("#custody")).to_contain_text("Pre-trial detention")
+
+    children = page.locator("#children article.child")
+    expect(children).to_have_count(2)
+    inside = children.filter(has_text="Sok Vichet")
+    outside = children.filter(has_text="Sok Dara")
+    expect(inside).to_contain_text("With her mother in the facility")
+    expect(inside.locator(".stay-limit strong")).to_have_text(
+        english_date(add_months(little_one_born, 36))
+    )
+    expect(outside).to_contain_text("With a relative")
+    expect(outside).to_contain_text("Yim Sam (grandmother)")
+    expect(outside).to_contain_text("012 345 678")
+    expect(outside.locator(".stay-limit")).to_have_count(0)
+    shot("2-file")
+
+
+def test_find_her_by_khmer_name_and_by_latin_name_in_lower_case(
+    page: Page,
+    live_server: LiveServer,
+    sokha: User,
+    siem_reap: Facility,
+    sophea: Mother,
+    shot: Shot,
+) -> None:
+    register(sokha, siem_reap, name_km="ចាន់ ធីតា", name_latin="Chan Thida")
+
+    log_in(page, live_server, sokha)
+    expect(page.locator("h1")).to_have_text("Women and children")
+    rows = page.locator("table.cases tbody tr")
+    expect(rows).to_have_count(2)
+    search = page.locator("form[role=search]")
+
+    search.locator("#id_q").fill("សុភា")
+    search.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"[?&]q="))
+    expect(rows).to_have_count(1)
+    expect(rows.locator("a.name")).to_have_text("Srey Sophea")
+    expect(rows).to_contain_text("ស្រី សុភា")
+    expect(search.locator("#id_q")).to_have_value("សុភា")
+    shot("1-khmer")
+
+    search.locator("#id_q").fill("srey sophea")
+    search.get_by_role("button", name="Search").click()
+    expect(search.locator("#id_q")).to_have_value("srey sophea")
+    expect(rows).to_have_count(1)
+    expect(rows.locator("a.name")).to_have_text("Srey Sophea")
+    shot("2-latin")
+
+    rows.locator("a.name").click()
+    expect(page).to_have_url(re.compile(rf"/women/{sophea.code}/$"))
+
+
+def test_switch_to_khmer_and_see_her_file_in_khmer(
+    page: Page, live_server: LiveServer, sokha: User, sophea: Mother, shot: Shot
+) -> None:
+    log_in(page, live_server, sokha)
+    page.goto(f"{live_server.url}{sophea.get_absolute_url()}")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Srey Sophea")
+
+    page.locator("header button[name=language]").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "km")
+    expect(page).to_have_url(f"{live_server.url}{sophea.get_absolute_url()}")
+    # In Khmer the display name is the Khmer one, the Latin name beside it.
+    expect(page.locator("h1")).to_have_text("ស្រី សុភា")
+    expect(page.locator(".second-name")).to_have_text("Srey Sophea")
+    expect(page.locator("header button[name=language]")).to_have_text("English")
+    with translation.override("km"):
+        children_km = translation.gettext("Children")
+    if children_km != "Children":  # only once the Khmer catalogue translates it
+        expect(page.locator("#children h2")).to_have_text(children_km)
+    # The vendored Khmer font is really used, so glyphs are not left to a fallback font.
+    page.evaluate("document.fonts.ready")
+    assert page.evaluate(
+        "[...document.fonts].some(f => f.family.includes('Noto Sans Khmer')"
+        " && f.status === 'loaded')"
+    )
+    shot("1-file-in-khmer")
+
+    # The choice is remembered on her account.
+    sokha.refresh_from_db()
+    assert sokha.language == "km"
+
+
+def test_an_outsider_gets_not_found_for_a_file_outside_her_work(
+    page: Page, live_server: LiveServer, outsider: User, sophea: Mother, shot: Shot
+) -> None:
+    log_in(page, live_server, outsider)
+    response = page.goto(f"{live_server.url}{sophea.get_absolute_url()}")
+    assert response is not None
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Not found")
+    expect(page.locator("main")).not_to_contain_text("Sophea")
+    expect(page.locator("main")).not_to_contain_text("សុភា")
+    shot("1-not-found")
+
+
+def test_a_validation_error_keeps_what_she_typed(
+    page: Page, live_server: LiveServer, sokha: User, siem_reap: Facility, shot: Shot
+) -> None:
+    admitted = timezone.localdate() - dt.timedelta(days=3)
+    log_in(page, live_server, sokha)
+    page.goto(f"{live_server.url}/women/new/")
+    page.fill("#id_m-date_of_birth", "1990-07-15")
+    page.fill("#id_m-phone", "097 111 2222")
+    page.select_option("#id_e-facility", label="Siem Reap Provincial Prison")
+    page.fill("#id_e-admission_date", iso(admitted))
+    page.locator("button[name=save]").click()
+
+    error = page.get_by_text("Enter the name in Khmer script or in Latin letters.")
+    expect(error).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/women/new/$"))
+    expect(page.locator("#id_m-date_of_birth")).to_have_value("1990-07-15")
+    expect(page.locator("#id_m-phone")).to_have_value("097 111 2222")
+    expect(page.locator("#id_e-admission_date")).to_have_value(iso(admitted))
+    expect(page.locator("#id_e-facility option:checked")).to_have_text(
+        "Siem Reap Provincial Prison"
+    )
+    shot("1-error")
+    assert not Mother.objects.exists()
+
+
+def test_a_likely_duplicate_is_shown_and_can_be_overridden(
+    page: Page, live_server: LiveServer, sokha: User, siem_reap: Facility, shot: Shot
+) -> None:
+    existing = register(
+        sokha, siem_reap, name_latin="Srey Sophea", date_of_birth=dt.date(1995, 3, 2)
+    )
+    admitted = timezone.localdate() - dt.timedelta(days=1)
+
+    log_in(page, live_server, sokha)
+    page.goto(f"{live_server.url}/women/new/")
+    page.fill("#id_m-name_latin", "Srei Sophea")
+    page.fill("#id_m-date_of_birth", "1995-03-02")
+    page.select_option("#id_e-facility", label="Siem Reap Provincial Prison")
+    page.fill("#id_e-admission_date", iso(admitted))
+    page.select_option("#id_e-legal_status", label="Pre-trial detention")
+    page.locator("button[name=save]").click()
+
+    duplicates = page.locator("#duplicates")
+    expect(duplicates).to_be_visible()
+    expect(duplicates.get_by_role("link", name=re.compile("Srey Sophea"))).to_have_attribute(
+        "href", existing.get_absolute_url()
+    )
+    expect(page.locator("#id_m-name_latin")).to_have_value("Srei Sophea")
+    assert Mother.objects.count() == 1
+    shot("1-duplicates")
+
+    duplicates.get_by_label("I checked: this is a different woman. Register her.").check()
+    page.locator("button[name=save]").click()
+
+    expect(page).to_have_url(FILE_URL)
+    expect(page.locator("h1")).to_have_text("Srei Sophea")
+    expect(page.locator(".messages")).to_contain_text("Registered.")
+    assert Mother.objects.count() == 2
+    shot("2-file")
+
+
+def test_adding_a_child_shows_no_errors_before_she_registers(
+    page: Page, live_server: LiveServer, sokha: User, shot: Shot
+) -> None:
+    log_in(page, live_server, sokha)
+    page.goto(f"{live_server.url}/women/new/")
+    page.fill("#id_m-name_latin", "Srey Sophea")
+    page.locator("button[name=add_child]").click()
+
+    expect(page.locator("#id_c0-child-name_latin")).to_be_visible()
+    expect(page.locator("#id_m-name_latin")).to_have_value("Srey Sophea")
+    shot("1-empty-child")
+    # She has not pressed Register: an empty new child is not yet an error.
+    expect(page.locator("form.register .error")).to_have_count(0)

@@ -1,0 +1,158 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from komar.cases.models import Placement
+from komar.conftest import child_inside, child_with_grandmother, client_for, register
+
+URL = reverse("cases:case_list")
+
+
+def names(response) -> list[str]:
+    return [m.name_latin for m in response.context["page"].object_list]
+
+
+@pytest.fixture
+def women(sokha, siem_reap):
+    return {
+        "near": register(
+            sokha,
+            siem_reap,
+            name_km="ស្រី សុភា",
+            name_latin="Srey Sophea",
+            children=[child_inside(born=dt.date(2023, 8, 1))],
+        ),
+        "over": register(
+            sokha,
+            siem_reap,
+            name_km="ចាន់ ធីតា",
+            name_latin="Chan Thida",
+            children=[child_inside(born=dt.date(2023, 1, 1))],
+        ),
+        "young": register(
+            sokha,
+            siem_reap,
+            name_km="គឹម ដាវី",
+            name_latin="Kim Davy",
+            children=[child_inside(born=dt.date(2025, 1, 1)), child_with_grandmother()],
+        ),
+        "outside": register(
+            sokha,
+            siem_reap,
+            name_km="ហេង រ៉ានី",
+            name_latin="Heng Rany",
+            children=[child_with_grandmother()],
+            is_pregnant=True,
+            expected_delivery_date=dt.date(2026, 9, 1),
+        ),
+        "unknown": register(
+            sokha,
+            siem_reap,
+            name_km="លី វណ្ណា",
+            name_latin="Ly Vanna",
+            children=[
+                (
+                    {
+                        "name_latin": "Ly Bopha",
+                        "sex": "female",
+                        "date_of_birth": dt.date(2021, 1, 1),
+                    },
+                    {"kind": Placement.Kind.UNKNOWN, "start_date": dt.date(2026, 1, 10)},
+                )
+            ],
+        ),
+    }
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["Chan Thida", "Heng Rany", "Kim Davy", "Ly Vanna", "Srey Sophea"]),
+        ({"child": "inside"}, ["Chan Thida", "Kim Davy", "Srey Sophea"]),
+        ({"child": "near_limit"}, ["Srey Sophea"]),  # limit 1 Aug 2026, 61 days away
+        ({"child": "over_limit"}, ["Chan Thida"]),  # limit 1 Jan 2026, passed
+        ({"child": "unknown"}, ["Ly Vanna"]),
+        ({"pregnant": "on"}, ["Heng Rany"]),
+        (
+            {"legal_status": "pre_trial"},
+            ["Chan Thida", "Heng Rany", "Kim Davy", "Ly Vanna", "Srey Sophea"],
+        ),
+        ({"legal_status": "sentenced"}, []),
+    ],
+)
+def test_it_filters(sokha, women, params, expected) -> None:
+    assert names(client_for(sokha).get(URL, params)) == expected
+
+
+def test_it_filters_by_facility(sokha, women, battambang, siem_reap) -> None:
+    client = client_for(sokha)
+    assert len(names(client.get(URL, {"facility": siem_reap.pk}))) == 5
+    assert names(client.get(URL, {"facility": battambang.pk})) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("សុភា", ["Srey Sophea"]),  # Khmer, part of the name (trigram index)
+        ("ស្រី សុភា", ["Srey Sophea"]),
+        ("ស្រី\u200bសុភា", []),  # ZWSP is dropped: "ស្រីសុភា" is not in "ស្រី សុភា"
+        ("davy", ["Kim Davy"]),  # Latin, any case
+        ("THIDA", ["Chan Thida"]),
+        ("ly", ["Ly Vanna"]),  # 2 characters: substring fallback
+        ("លី", ["Ly Vanna"]),  # 2 Khmer code points: fallback
+        ("nobody", []),
+    ],
+)
+def test_it_finds_women_by_name_in_both_scripts(sokha, women, query, expected) -> None:
+    assert names(client_for(sokha).get(URL, {"q": query})) == expected
+
+
+def test_search_finds_other_names(sokha, siem_reap) -> None:
+    register(sokha, siem_reap, name_latin="Srey Mom", name_km="", other_names="Mom, Sreymom")
+    assert names(client_for(sokha).get(URL, {"q": "sreymom"})) == ["Srey Mom"]
+
+
+def test_search_follows_corrections(sokha, sophea) -> None:
+    from komar.cases.actions import do_change_mother
+
+    do_change_mother(sophea, {"name_latin": "Srey Sopheap"}, expected_version=1, actor=sokha)
+    client = client_for(sokha)
+    assert names(client.get(URL, {"q": "sopheap"})) == ["Srey Sopheap"]
+
+
+def test_search_stays_within_scope(outsider, women) -> None:
+    assert names(client_for(outsider).get(URL, {"q": "សុភា"})) == []
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(sokha, siem_reap) -> None:
+    client = client_for(sokha)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(URL, {"child": "inside", "q": "sophea"})
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        register(sokha, siem_reap, children=[child_inside(), child_with_grandmother()])
+    few = count_queries()
+    for _ in range(8):
+        register(sokha, siem_reap, children=[child_inside(), child_with_grandmother()])
+    assert count_queries() == few
+    assert few <= 10  # session, user, session save, facility choices, count, page, children
+
+
+def test_it_paginates(sokha, siem_reap, settings) -> None:
+    settings.KOMAR_CASES_PER_PAGE = 2
+    for i in range(5):
+        register(sokha, siem_reap, name_latin=f"Woman {i}", name_km="")
+    client = client_for(sokha)
+    assert names(client.get(URL, {"page": 3})) == ["Woman 4"]
+    html = client.get(URL, {"page": 2, "q": "woman"}).content.decode()
+    assert "Page 2 of 3" in html
+    assert "q=woman&amp;page=3" in html

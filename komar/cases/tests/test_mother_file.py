@@ -1,0 +1,56 @@
+from komar.audit.models import AuditEntry
+from komar.conftest import client_for
+
+
+def test_opening_the_file_is_audited(sokha, sophea) -> None:
+    client_for(sokha).get(sophea.get_absolute_url(), REMOTE_ADDR="10.0.0.7")
+    entry = AuditEntry.objects.get(action="view", object_type="cases.mother")
+    assert entry.actor == sokha
+    assert entry.mother == sophea
+    assert entry.ip_address == "10.0.0.7"
+
+
+def test_opening_a_childs_file_is_audited_on_the_mothers_file(sokha, sophea) -> None:
+    child = sophea.children.first()
+    client_for(sokha).get(child.get_absolute_url())
+    entry = AuditEntry.objects.get(action="view", object_type="cases.child")
+    assert entry.mother == sophea
+    assert entry.object_code == str(child.code)
+
+
+def test_a_supervisor_sees_who_has_seen_and_changed_the_file(sokha, dara, sophea) -> None:
+    client_for(sokha).get(sophea.get_absolute_url())
+    html = client_for(dara).get(sophea.get_absolute_url()).content.decode()
+    assert "Who has seen and changed this file" in html
+    assert "Sokha" in html
+    assert "Viewed" in html
+    assert "Created" in html
+
+
+def test_a_social_worker_does_not_see_the_audit_trail(sokha, sophea) -> None:
+    html = client_for(sokha).get(sophea.get_absolute_url()).content.decode()
+    assert "Who has seen and changed this file" not in html
+
+
+def test_the_file_shows_children_placements_and_timeline(sokha, sophea) -> None:
+    html = client_for(sokha).get(sophea.get_absolute_url()).content.decode()
+    assert "Sok Vichet" in html
+    assert "15 Jan 2028" in html  # the stay limit of the child inside
+    assert "Yim Sam" in html  # the grandmother caring for the child outside
+    assert "Admitted to Siem Reap Provincial Prison" in html
+
+
+def test_born_in_custody_is_marked_confidential(sokha, sophea) -> None:
+    child = sophea.children.first()
+    html = client_for(sokha).get(child.get_absolute_url()).content.decode()
+    assert "Born in custody" in html
+
+
+def test_the_file_reads_in_khmer(sokha, sophea) -> None:
+    sokha.language = "km"
+    sokha.save(update_fields=["language"])
+    response = client_for(sokha).get(sophea.get_absolute_url())
+    html = response.content.decode()
+    assert '<html lang="km">' in html
+    assert "<h1>ស្រី សុភា</h1>" in html  # her Khmer name leads in Khmer
+    assert response.headers["Content-Language"] == "km"
