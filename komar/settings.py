@@ -172,6 +172,8 @@ STORAGES = {
 KOMAR_CHILD_STAY_LIMIT_MONTHS = env_int("KOMAR_CHILD_STAY_LIMIT_MONTHS", 36)
 KOMAR_STAY_LIMIT_WARNING_DAYS = env_int("KOMAR_STAY_LIMIT_WARNING_DAYS", 90)
 KOMAR_CASES_PER_PAGE = 25
+# Behind a reverse proxy (nginx), audit the address the proxy reports, not the proxy's own.
+KOMAR_BEHIND_PROXY = env_bool("KOMAR_BEHIND_PROXY", False)
 
 # Security headers. The Content-Security-Policy is set by komar.lib.middleware.
 CSP_HEADER = (

@@ -141,6 +141,8 @@ def _start_placement(
         episode = child.mother.latest_episode
         if episode is None or not episode.is_open:
             raise InvalidAction("the mother is not in custody")
+        if values["start_date"] < episode.admission_date:
+            raise InvalidAction("a child cannot be with her mother inside before admission")
         values["facility"] = episode.facility
     if values.get("kind") != Placement.Kind.WITH_MOTHER:
         values["facility"] = None

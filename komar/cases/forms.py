@@ -382,7 +382,7 @@ class CaseFilterForm(forms.Form):
         choices=[
             ("", _("Any")),
             ("inside", _("A child inside")),
-            ("near_limit", _("A child within 90 days of the limit")),
+            ("near_limit", _("A child near the stay limit")),
             ("over_limit", _("A child over the limit")),
             ("unknown", _("A child whose whereabouts are unknown")),
         ],

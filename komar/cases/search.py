@@ -1,7 +1,7 @@
 """Finding women by name in Khmer script or Latin letters, and likely duplicates.
 
 Queries of three characters or more use a trigram index (SQLite FTS5 `trigram` table kept by
-triggers, PostgreSQL `pg_trgm` GIN indexes; see migration 0002). Shorter queries fall back to a
+triggers, PostgreSQL `pg_trgm` GIN indexes; see migration 0003). Shorter queries fall back to a
 plain substring match, which the trigram indexes cannot serve.
 """
 
@@ -30,7 +30,14 @@ def search_mothers(queryset: QuerySet[Mother], query: str) -> QuerySet[Mother]:
             "SELECT rowid FROM cases_mother_fts WHERE cases_mother_fts MATCH %s", [phrase]
         )
         return queryset.filter(pk__in=matching)
-    # PostgreSQL: ILIKE uses the gin_trgm_ops indexes; short queries on SQLite scan the table.
+    if connection.vendor == "postgresql":
+        # Django's icontains becomes UPPER(...) LIKE, which the gin_trgm_ops indexes cannot
+        # serve; a plain ILIKE can (any length; pg_trgm handles short patterns by scanning).
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return queryset.filter(
+            Q(name_km__ilike=pattern) | Q(name_latin__ilike=pattern) | Q(other_names__ilike=pattern)
+        )
+    # Short queries on SQLite: a substring scan (the trigram table needs 3 characters).
     return queryset.filter(
         Q(name_km__icontains=text) | Q(name_latin__icontains=text) | Q(other_names__icontains=text)
     )

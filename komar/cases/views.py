@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.db import transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -50,11 +53,33 @@ from komar.lib.http import client_ip
 MAX_CHILDREN_IN_FORM = 8
 
 
+SAVED_SEARCHES = 10
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
+    """The case list. A name search is posted and kept in the session under a random token, so
+    that names never appear in URLs, browser history or server logs."""
     user = require_case_reader(request)
-    form = CaseFilterForm(request.GET or None)
+    if request.method == "POST":
+        posted = CaseFilterForm(request.POST)
+        params = {k: v for k, v in request.POST.items() if k in posted.fields and k != "q" and v}
+        query = request.POST.get("q", "").strip()[:100]
+        if query:
+            token = secrets.token_urlsafe(9)
+            saved = dict(
+                list(request.session.get("case_searches", {}).items())[-SAVED_SEARCHES + 1 :]
+            )
+            saved[token] = query
+            request.session["case_searches"] = saved
+            params["search"] = token
+        return redirect(f"{reverse('cases:case_list')}?{urlencode(params)}")
+    data = request.GET.copy()
+    token = data.pop("search", [""])[0]
+    if token:
+        data["q"] = request.session.get("case_searches", {}).get(token, "")
+    form = CaseFilterForm(data or None)
     queryset = mothers_for_user(user)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -422,7 +447,11 @@ def child_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             )
         except actions.InvalidAction:
             form.placement.add_error(
-                "kind", _("She is not in custody: the child cannot be with her inside.")
+                "kind",
+                _(
+                    "The child cannot be with her inside: she is not in custody, or the date is "
+                    "before her admission."
+                ),
             )
         else:
             messages.success(request, _("Child added."))
@@ -437,9 +466,15 @@ def mother_birth(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     mother = get_mother_for_user(request, code)
     form = BirthForm(request.POST or None, initial={"date_of_birth": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        child = actions.do_register_birth(
-            mother, form.cleaned_data, actor=user, ip=client_ip(request)
-        )
+        try:
+            child = actions.do_register_birth(
+                mother, form.cleaned_data, actor=user, ip=client_ip(request)
+            )
+        except actions.InvalidAction:
+            form.add_error("date_of_birth", _("The birth is before her admission to custody."))
+            return _simple_form_page(
+                request, form, mother, _("Register a birth"), _("Register the baby")
+            )
         messages.success(
             request,
             _("Birth registered. The stay limit is %(date)s.")

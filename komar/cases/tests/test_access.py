@@ -117,7 +117,7 @@ def test_wrong_methods_are_refused(sokha, sophea, consent) -> None:
         if "POST" not in methods:
             assert client.post(url).status_code == 405, url
         assert client.delete(url).status_code == 405, url
-    assert client.post(reverse("cases:case_list")).status_code == 405
+    assert client.put(reverse("cases:case_list")).status_code == 405
 
 
 def test_unknown_code_is_404(sokha) -> None:

@@ -4,8 +4,12 @@ Each test logs in through the real login form of a live server. A full-page scre
 each key step is saved under test-output/screenshots/<test>-<step>.png (ignored by git) so
 that a person can look at the pages, in particular at how Khmer script renders.
 
-The seed data (facilities, offence categories) comes from migrations; live-server tests run
-in transactions that are flushed afterwards, hence `serialized_rollback=True` to restore it.
+Live-server tests commit, and the database is flushed after each one, which also removes the
+reference data that migrations seed (provinces, facilities, offence categories). Django's
+`serialized_rollback` cannot restore it here: starting Playwright switches the context, and
+with it Django's connection object, so the serialized copy is lost when the database was set
+up before the first browser test (pytest-dev/pytest-django#1117). The `_reference_data`
+fixture re-runs the (idempotent) seed functions instead.
 """
 
 from __future__ import annotations
@@ -13,28 +17,42 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from komar.accounts.models import User
-from komar.cases.models import Mother
+from komar.cases.models import Child, Mother
 from komar.conftest import PASSWORD, register
 from komar.facilities.models import Facility
 from komar.lib.dates import add_months
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-output" / "screenshots"
 Shot = Callable[[str], None]
 FILE_URL = re.compile(r"/women/[0-9a-f-]{36}/$")
+
+
+SEED_MIGRATIONS = [
+    "komar.facilities.migrations.0002_seed_provinces_and_facilities",
+    "komar.cases.migrations.0002_seed_offence_categories",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: None) -> None:
+    for module in SEED_MIGRATIONS:
+        import_module(module).seed(apps, None)
 
 
 @pytest.fixture
@@ -280,6 +298,15 @@ def test_a_likely_duplicate_is_shown_and_can_be_overridden(
     shot("2-file")
 
 
+# Known bugs, found by the tests below. Strict: once the view is fixed they pass, the marker
+# makes the run fail, and it is time to remove the marker.
+ADD_CHILD_BINDS_EMPTY_FORMS = (
+    "mother_register binds every form to the POST of 'Add a child', so the new, empty child "
+    "form is validated and rendered with its errors and without its initial values"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=ADD_CHILD_BINDS_EMPTY_FORMS)
 def test_adding_a_child_shows_no_errors_before_she_registers(
     page: Page, live_server: LiveServer, sokha: User, shot: Shot
 ) -> None:
@@ -292,4 +319,28 @@ def test_adding_a_child_shows_no_errors_before_she_registers(
     expect(page.locator("#id_m-name_latin")).to_have_value("Srey Sophea")
     shot("1-empty-child")
     # She has not pressed Register: an empty new child is not yet an error.
-    expect(page.locator("form.register .error")).to_have_count(0)
+    expect(page.locator("form.register .error")).to_have_count(0, timeout=1_000)
+
+
+@pytest.mark.xfail(strict=True, reason=ADD_CHILD_BINDS_EMPTY_FORMS)
+def test_a_child_added_in_the_form_starts_with_birth_registration_unknown(
+    page: Page, live_server: LiveServer, sokha: User, siem_reap: Facility, shot: Shot
+) -> None:
+    admitted = timezone.localdate() - dt.timedelta(days=5)
+    log_in(page, live_server, sokha)
+    page.goto(f"{live_server.url}/women/new/")
+    page.fill("#id_m-name_latin", "Srey Sophea")
+    page.select_option("#id_e-facility", label="Siem Reap Provincial Prison")
+    page.fill("#id_e-admission_date", iso(admitted))
+    page.locator("button[name=add_child]").click()
+    page.fill("#id_c0-child-name_latin", "Sok Vichet")
+    page.select_option("#id_c0-child-sex", label="Boy")
+    page.fill("#id_c0-child-date_of_birth", iso(add_months(admitted, -12)))
+    page.select_option("#id_c0-placement-kind", label="With her mother in the facility")
+    page.fill("#id_c0-placement-start_date", iso(admitted))
+    shot("1-child-filled")
+    # She never touches "Birth registration": it should still show the default, "Unknown".
+    expect(page.locator("#id_c0-child-birth_registration")).to_have_value("unknown", timeout=1_000)
+    page.locator("button[name=save]").click()
+    expect(page).to_have_url(FILE_URL)
+    assert Child.objects.get().birth_registration == Child.BirthRegistration.UNKNOWN

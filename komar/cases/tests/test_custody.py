@@ -147,3 +147,37 @@ def test_adding_a_child_later(sokha, sophea, with_mother) -> None:
         data.update({"c0-placement-kind": "pagoda", "c0-placement-carer_name": "Wat Bo"})
     assert client_for(sokha).post(url, data).status_code == 302
     assert sophea.children.get(name_latin="Sok Pov").is_inside is with_mother
+
+
+def test_a_child_added_later_cannot_be_inside_before_admission(sokha, sophea) -> None:
+    url = reverse("cases:child_add", args=[sophea.code])
+    data = {
+        "c0-child-name_latin": "Sok Pov",
+        "c0-child-sex": "male",
+        "c0-child-date_of_birth": "2024-05-01",
+        "c0-child-birth_registration": "unknown",
+        "c0-placement-start_date": "2025-12-01",
+        "c0-placement-kind": "with_mother",
+    }
+    response = client_for(sokha).post(url, data)
+    assert response.status_code == 200
+    assert "before her admission" in response.content.decode()
+    assert not sophea.children.filter(name_latin="Sok Pov").exists()
+
+
+def test_a_birth_before_admission_is_explained(sokha, siem_reap) -> None:
+    mother = register(
+        sokha, siem_reap, is_pregnant=True, expected_delivery_date=dt.date(2026, 2, 1)
+    )
+    url = reverse("cases:mother_birth", args=[mother.code])
+    response = client_for(sokha).post(
+        url,
+        {
+            "name_latin": "Baby",
+            "sex": "female",
+            "date_of_birth": "2025-12-01",
+            "birth_registration": "unknown",
+        },
+    )
+    assert response.status_code == 200
+    assert "before her admission" in response.content.decode()

@@ -1,0 +1,1110 @@
+"""Load a fictional, deterministic demo dataset: organisations, users, women and their children.
+
+    manage.py seed_demo [--seed N] [--size N] [--flush] [--force]
+
+Everything belongs to four demo organisations (fixed codes, names ending in "(demo)"); that is how
+`--flush` finds what to delete. The proportions follow docs/domain.md sections 3.2-3.4 (mostly
+pre-trial, about half drug offences, 97% first-time offenders, 70% without a lawyer, about one
+child inside for every two women, some over the stay limit).
+
+Rows are written with bulk_create, not through cases.actions: the actions write one audit row per
+record, and an audit trail of events that never happened would be false. So no audit rows are
+written for this synthetic data. `--flush` deletes the demo women together with the audit rows
+about them (written when people used the demo); it never touches women of other organisations.
+
+The same seed on the same day gives the same data, record codes included, so links in training
+material keep working after a reset. Demo users are reset, never deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Any, Generic, TypeVar
+
+from axes.utils import reset as reset_login_failures
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from komar.accounts.models import Organisation, Role, User
+from komar.audit.models import AuditEntry
+from komar.cases.models import Child, Consent, CustodyEpisode, Mother, OffenceCategory, Placement
+from komar.facilities.models import Facility, Province
+from komar.lib.dates import add_months, earliest_birth_date_reaching_on_or_after
+
+T = TypeVar("T")
+
+DEMO_PASSWORD = "komar-demo-2026"  # noqa: S105 - published in the README for the demo
+# Women generated in memory and written in one transaction; small enough to keep memory flat.
+CHUNK_SIZE = 2000
+# Rows per INSERT: PostgreSQL allows 65,535 parameters and a woman has 29 columns.
+INSERT_BATCH = 1000
+
+_DEMO_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "demo.komar.invalid")
+
+
+@dataclass(frozen=True)
+class OrganisationSpec:
+    key: str
+    name_en: str
+    name_km: str
+    kind: str
+
+    @property
+    def code(self) -> uuid.UUID:
+        # Fixed codes: renaming a demo organisation in the admin must not orphan its data.
+        return uuid.uuid5(_DEMO_NAMESPACE, f"organisation/{self.key}")
+
+
+ORGANISATIONS = (
+    OrganisationSpec(
+        "ngo",
+        "Family Links Cambodia (demo)",
+        "អង្គការតំណភ្ជាប់គ្រួសារកម្ពុជា (សាកល្បង)",
+        Organisation.Kind.NGO,
+    ),
+    OrganisationSpec(
+        "legal_aid",
+        "Legal Aid Partners (demo)",
+        "ដៃគូជំនួយផ្លូវច្បាប់ (សាកល្បង)",
+        Organisation.Kind.LEGAL_AID,
+    ),
+    OrganisationSpec(
+        "prisons",
+        "General Department of Prisons (demo)",
+        "អគ្គនាយកដ្ឋានពន្ធនាគារ (សាកល្បង)",
+        Organisation.Kind.PRISON_DEPARTMENT,
+    ),
+    OrganisationSpec(
+        "other_ngo",
+        "Mekong Child Rights (demo)",
+        "អង្គការសិទ្ធិកុមារមេគង្គ (សាកល្បង)",
+        Organisation.Kind.NGO,
+    ),
+)
+DEMO_ORGANISATION_CODES = tuple(spec.code for spec in ORGANISATIONS)
+
+SIEM_REAP = "Siem Reap Provincial Prison"
+CC2 = "Correctional Centre 2 (Prey Sar)"
+BATTAMBANG = "Battambang Provincial Prison"
+# Where most women are held (LICADHO's larger women's sections); every other facility gets 2.
+FACILITY_WEIGHTS = {
+    SIEM_REAP: 15,
+    CC2: 15,
+    BATTAMBANG: 8,
+    "Kandal Provincial Prison": 7,
+    "Phnom Penh Municipal Prison (PJ)": 9,
+}
+OTHER_FACILITY_WEIGHT = 2
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    username: str
+    role: str
+    organisation: str
+    facilities: str  # "all" = every facility that holds women, else names joined by "|"
+    full_name: str
+    language: str = "en"
+    is_admin: bool = False
+
+
+USERS = (
+    UserSpec("sokha", Role.SOCIAL_WORKER, "ngo", SIEM_REAP, "ជា សុខា", language="km"),
+    UserSpec("dara", Role.SUPERVISOR, "ngo", SIEM_REAP, "Heng Dara"),
+    UserSpec("vicheka", Role.LEGAL_OFFICER, "legal_aid", f"{SIEM_REAP}|{CC2}", "Lim Vicheka"),
+    UserSpec("monitor", Role.FACILITY_MONITOR, "prisons", "all", "Ouk Sambath"),
+    UserSpec("researcher", Role.RESEARCHER, "ngo", "", "Keo Bopha"),
+    UserSpec("admin", Role.ADMINISTRATOR, "ngo", "", "Demo Administrator", is_admin=True),
+    UserSpec("outsider", Role.SOCIAL_WORKER, "other_ngo", BATTAMBANG, "Nuon Rith"),
+)
+
+
+@dataclass(frozen=True)
+class Weighted(Generic[T]):
+    """A fixed distribution to draw from with a seeded generator."""
+
+    items: tuple[T, ...]
+    cum_weights: tuple[float, ...]
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[T, float]]) -> Weighted[T]:
+        return cls(tuple(p[0] for p in pairs), tuple(accumulate(p[1] for p in pairs)))
+
+    def pick(self, rng: random.Random) -> T:
+        return rng.choices(self.items, cum_weights=self.cum_weights)[0]
+
+
+Name = tuple[str, str]  # (Khmer script, romanisation)
+
+# Common Khmer family names; the first few are much more frequent.
+FAMILY_NAMES: Weighted[Name] = Weighted.of(
+    [
+        (("សុខ", "Sok"), 8),
+        (("ចាន់", "Chan"), 6),
+        (("គឹម", "Kim"), 4),
+        (("ហេង", "Heng"), 4),
+        (("លី", "Ly"), 4),
+        (("ម៉ៅ", "Mao"), 3),
+        (("ស្រី", "Srey"), 3),
+        (("ពៅ", "Pov"), 2),
+        (("ឈឹម", "Chhim"), 2),
+        (("វង្ស", "Vong"), 2),
+        (("សួន", "Suon"), 2),
+        (("ប៊ុន", "Bun"), 2),
+        (("កែវ", "Keo"), 3),
+        (("មាស", "Meas"), 2),
+        (("ញឹម", "Nhem"), 2),
+        (("ពេជ្រ", "Pich"), 2),
+        (("ប្រាក់", "Prak"), 2),
+        (("សេង", "Seng"), 2),
+        (("សំ", "Som"), 2),
+        (("ទេព", "Tep"), 2),
+        (("យឹម", "Yim"), 2),
+        (("ជា", "Chea"), 3),
+        (("ហែម", "Hem"), 1),
+        (("ឡុង", "Long"), 1),
+        (("អ៊ុក", "Ouk"), 2),
+        (("ទូច", "Touch"), 1),
+        (("នួន", "Nuon"), 2),
+        (("លឹម", "Lim"), 2),
+        (("ខៀវ", "Khiev"), 1),
+        (("អ៊ុំ", "Oum"), 1),
+        (("ស៊ិន", "Sin"), 1),
+        (("ប៉ែន", "Pen"), 1),
+    ]
+)
+FEMALE_NAMES: tuple[Name, ...] = (
+    ("សុភា", "Sophea"),
+    ("ស្រីមុំ", "Sreymom"),
+    ("ចាន់ធា", "Chanthea"),
+    ("ចាន់ថា", "Chantha"),
+    ("ដាវី", "Davy"),
+    ("សុខា", "Sokha"),
+    ("រ៉ានី", "Rany"),
+    ("វណ្ណា", "Vanna"),
+    ("ផល្លា", "Phalla"),
+    ("ធីតា", "Thida"),
+    ("ស្រីនាង", "Sreyneang"),
+    ("ស្រីពៅ", "Sreypov"),
+    ("សុភាព", "Sopheap"),
+    ("បុប្ផា", "Bopha"),
+    ("គន្ធា", "Kunthea"),
+    ("លក្ខិណា", "Leakhena"),
+    ("ម្លិះ", "Malis"),
+    ("ធារី", "Theary"),
+    ("សុធា", "Sothea"),
+    ("ចិន្តា", "Chenda"),
+    ("រស្មី", "Raksmey"),
+    ("សុគន្ធា", "Sokunthea"),
+    ("ស្រីពេជ្រ", "Sreypich"),
+    ("កញ្ញា", "Kanha"),
+    ("ណារី", "Nary"),
+    ("ស្រីនិច", "Sreynich"),
+)
+MALE_NAMES: tuple[Name, ...] = (
+    ("វិចិត្រ", "Vichet"),
+    ("រតនា", "Rathana"),
+    ("ពិសិដ្ឋ", "Piseth"),
+    ("សុភ័ក្ត្រ", "Sopheak"),
+    ("ដារ៉ា", "Dara"),
+    ("វិសាល", "Visal"),
+    ("សុវណ្ណ", "Sovann"),
+    ("ប៊ុនធឿន", "Bunthoeun"),
+    ("កុសល", "Kosal"),
+    ("ភក្ដី", "Pheakdey"),
+    ("វាសនា", "Veasna"),
+    ("សំណាង", "Samnang"),
+    ("មុន្នី", "Mony"),
+    ("រិទ្ធ", "Rith"),
+    ("ចាន់ធូ", "Chanthou"),
+)
+# Other romanisations people use for the same names: what the duplicate search has to catch.
+SPELLING_VARIANTS = {
+    "Sophea": "Sophia",
+    "Sreymom": "Srey Mom",
+    "Chanthea": "Chantea",
+    "Davy": "Davi",
+    "Rany": "Rani",
+    "Vanna": "Vana",
+    "Phalla": "Phala",
+    "Thida": "Tida",
+    "Sreyneang": "Srey Neang",
+    "Sreypov": "Srey Pov",
+    "Kunthea": "Kuntheara",
+    "Leakhena": "Lakena",
+}
+
+RELEASED = CustodyEpisode.LegalStatus.RELEASED
+POLICE = CustodyEpisode.LegalStatus.POLICE_CUSTODY
+# World Prison Brief, Oct 2015: 34.9% pre-trial, 34.1% awaiting final judgment (domain.md 3.4).
+LEGAL_STATUS = Weighted.of(
+    [
+        (CustodyEpisode.LegalStatus.PRE_TRIAL.value, 35),
+        (CustodyEpisode.LegalStatus.AWAITING_JUDGMENT.value, 35),
+        (CustodyEpisode.LegalStatus.SENTENCED.value, 20),
+        (POLICE.value, 3),
+        (RELEASED.value, 7),
+    ]
+)
+# How long ago a woman still inside was admitted, by legal status (days).
+ADMISSION_DAYS_AGO: dict[str, tuple[int, int]] = {
+    CustodyEpisode.LegalStatus.POLICE_CUSTODY: (0, 2),  # 48 hours, CPC art. 96
+    CustodyEpisode.LegalStatus.PRE_TRIAL: (7, 600),
+    CustodyEpisode.LegalStatus.AWAITING_JUDGMENT: (120, 900),
+    CustodyEpisode.LegalStatus.SENTENCED: (180, 1800),
+}
+# LICADHO 2015: 56% drug-related; 2014 survey: a third minor property offences (domain.md 3.3).
+OFFENCES = Weighted.of(
+    [
+        ("drug_use", 30),
+        ("drug_possession", 20),
+        ("theft", 14),
+        ("receiving_stolen_goods", 5),
+        ("breach_of_trust", 8),
+        ("property_damage", 3),
+        ("illegal_fishing", 3),
+        ("human_trafficking", 3),
+        ("violent", 2),
+        ("other", 12),
+    ]
+)
+RELEASE_KINDS = Weighted.of(
+    [
+        (CustodyEpisode.ReleaseKind.BAIL.value, 25),
+        (CustodyEpisode.ReleaseKind.ACQUITTED.value, 10),
+        (CustodyEpisode.ReleaseKind.SENTENCE_SERVED.value, 30),
+        (CustodyEpisode.ReleaseKind.SUSPENDED.value, 15),
+        (CustodyEpisode.ReleaseKind.PARDON.value, 15),
+        (CustodyEpisode.ReleaseKind.OTHER.value, 5),
+    ]
+)
+LAWYER_SHARE = 0.30  # LICADHO 2015: 70% had no lawyer at trial
+LAWYERS = Weighted.of([("Legal Aid Partners (demo)", 2), ("Sopheap & Associates (demo)", 1)])
+FIRST_OFFENCE = Weighted.of(
+    [
+        (Mother.FirstOffence.YES.value, 97),
+        (Mother.FirstOffence.NO.value, 2),
+        (Mother.FirstOffence.UNKNOWN.value, 1),
+    ]
+)
+LITERACY = Weighted.of(
+    [
+        (Mother.Literacy.NONE.value, 40),
+        (Mother.Literacy.SOME.value, 35),
+        (Mother.Literacy.LITERATE.value, 20),
+        (Mother.Literacy.UNKNOWN.value, 5),
+    ]
+)
+ETHNICITY = Weighted.of(
+    [
+        (Mother.Ethnicity.KHMER.value, 90),
+        (Mother.Ethnicity.KHMER_ISLAM.value, 5),
+        (Mother.Ethnicity.VIETNAMESE.value, 3),
+        (Mother.Ethnicity.INDIGENOUS.value, 1),
+        (Mother.Ethnicity.UNKNOWN.value, 1),
+    ]
+)
+CHILD_COUNT = Weighted.of([(0, 6), (1, 34), (2, 30), (3, 18), (4, 12)])
+# Children inside with a woman in custody: about one for every two women (domain.md 3.2).
+INSIDE_COUNT = Weighted.of([(0, 44), (1, 50), (2, 6)])
+BORN_INSIDE_SHARE = 0.5  # LICADHO Nov 2014: about half never lived outside
+OVER_LIMIT_SHARE = 0.04
+NEAR_LIMIT_SHARE = 0.08
+OVER_LIMIT_MAX_MONTHS = 6  # children over the limit are 36-42 months old
+YOUNG_OUTSIDE_SHARE = 0.2  # some children under three were left outside at the arrest
+TRANSFER_SHARE = 0.05
+PREGNANT_SHARE_WITH_CHILDREN = 0.085
+PREGNANT_SHARE_WITHOUT_CHILDREN = 0.6
+ESTIMATED_CHILD_DOB_SHARE = 0.2
+ESTIMATED_MOTHER_DOB_SHARE = 0.25
+REUNITED_AFTER_RELEASE_SHARE = 0.85
+OUTSIDE_KIND = Weighted.of(
+    [
+        (Placement.Kind.RELATIVE.value, 66),
+        (Placement.Kind.FATHER.value, 18),
+        (Placement.Kind.OTHER_FAMILY.value, 3),
+        (Placement.Kind.FOSTER.value, 1),
+        (Placement.Kind.PAGODA.value, 4),
+        (Placement.Kind.INSTITUTION.value, 6),
+        (Placement.Kind.UNKNOWN.value, 2),
+    ]
+)
+RELATIVES = Weighted.of(
+    [
+        (("grandmother", "f"), 55),
+        (("aunt", "f"), 22),
+        (("uncle", "m"), 8),
+        (("older sister", "f"), 7),
+        (("grandfather", "m"), 4),
+        (("great-aunt", "f"), 4),
+    ]
+)
+OTHER_FAMILY = Weighted.of([("neighbour", 2), ("family friend", 1), ("godmother", 1)])
+REGISTRATION_BORN_OUTSIDE = Weighted.of(
+    [
+        (Child.BirthRegistration.REGISTERED.value, 75),
+        (Child.BirthRegistration.NOT_REGISTERED.value, 15),
+        (Child.BirthRegistration.UNKNOWN.value, 10),
+    ]
+)
+REGISTRATION_BORN_INSIDE = Weighted.of(
+    [
+        (Child.BirthRegistration.REGISTERED.value, 35),
+        (Child.BirthRegistration.NOT_REGISTERED.value, 55),
+        (Child.BirthRegistration.UNKNOWN.value, 10),
+    ]
+)
+CONSENT_METHOD = Weighted.of(
+    [
+        (Consent.Method.THUMBPRINT.value, 45),
+        (Consent.Method.SIGNATURE.value, 35),
+        (Consent.Method.VERBAL.value, 20),
+    ]
+)
+CASE_CONSENT_SHARE = 0.92
+RESEARCH_CONSENT_SHARE = 0.65  # of those with case consent: about 60% of all women
+SHARING_CONSENT_SHARE = 0.25
+WITHDRAWN_CASE_SHARE = 0.015
+WITHDRAWN_RESEARCH_SHARE = 0.04
+# Cambodian mobile prefixes; the numbers after them are random.
+PHONE_PREFIXES = ("11", "12", "15", "16", "17", "77", "78", "85", "92", "93", "95", "97", "99")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the generator draws from; read from the database once."""
+
+    today: dt.date
+    now: dt.datetime
+    facilities: Weighted[Facility]
+    siem_reap: Facility
+    provinces: tuple[Province, ...]
+    offences: dict[str, OffenceCategory]
+    organisations: dict[str, Organisation]
+    users: dict[str, User]
+    limit_months: int
+    warning_days: int
+
+
+@dataclass
+class ChildRows:
+    child: Child
+    placements: list[Placement]
+
+
+@dataclass
+class WomanRows:
+    mother: Mother
+    episodes: list[CustodyEpisode] = field(default_factory=list)
+    children: list[ChildRows] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Custody:
+    """A woman's custody dates, decided before her records are built."""
+
+    status: str
+    facility: Facility
+    admission: dt.date
+    ended_on: dt.date | None
+    transfer_on: dt.date | None
+    first_facility: Facility | None
+
+
+def days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+class Generator:
+    """Builds unsaved model instances for one woman at a time from a seeded generator."""
+
+    def __init__(self, rng: random.Random, ref: Reference) -> None:
+        self.rng = rng
+        self.ref = ref
+        today = ref.today
+        limit = ref.limit_months
+        self.reaching_today = earliest_birth_date_reaching_on_or_after(today, limit)
+        self.reaching_after_warning = earliest_birth_date_reaching_on_or_after(
+            today + days(ref.warning_days + 1), limit
+        )
+        self.oldest_inside = add_months(today, -(limit + OVER_LIMIT_MAX_MONTHS))
+
+    # Small draws.
+
+    def code(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def chance(self, share: float) -> bool:
+        return self.rng.random() < share
+
+    def day_between(self, first: dt.date, last: dt.date) -> dt.date:
+        if last <= first:
+            return first
+        return first + days(self.rng.randint(0, (last - first).days))
+
+    def person(self, sex: str = "f") -> str:
+        given = FEMALE_NAMES if sex == "f" else MALE_NAMES
+        return f"{FAMILY_NAMES.pick(self.rng)[1]} {self.rng.choice(given)[1]}"
+
+    def phone(self) -> str:
+        rng = self.rng
+        prefix = rng.choice(PHONE_PREFIXES)
+        return f"0{prefix} {rng.randint(100, 999)} {rng.randint(100, 999)}"
+
+    # One woman.
+
+    def woman(self) -> WomanRows:
+        rng, ref = self.rng, self.ref
+        today = ref.today
+        status = LEGAL_STATUS.pick(rng)
+        facility = ref.facilities.pick(rng)
+        ended_on = None
+        # The day the custody picture is drawn for: her release, or today while she is inside.
+        reference = today
+        if status == RELEASED:
+            reference = today - days(rng.randint(1, 720))
+            ended_on = reference
+            planned_admission = reference - days(rng.randint(30, 900))
+        else:
+            low, high = ADMISSION_DAYS_AGO[status]
+            planned_admission = today - days(rng.randint(low, high))
+
+        n_children = CHILD_COUNT.pick(rng)
+        n_inside = min(n_children, INSIDE_COUNT.pick(rng))
+        births = self.inside_births(n_inside, reference, in_custody=ended_on is None)
+        if status == POLICE:
+            # Arrested in the last two days: nobody was born inside yet.
+            births = [min(b, planned_admission - days(1)) for b in births]
+            born_inside = [False for _ in births]
+        else:
+            born_inside = [self.chance(BORN_INSIDE_SHARE) for _ in births]
+            # Once one child was born inside, she has been inside for every younger one.
+            for i in range(1, len(born_inside)):
+                born_inside[i] = born_inside[i] or born_inside[i - 1]
+        admission = self.fit_admission(planned_admission, births, born_inside, reference)
+        custody = self.custody(status, facility, admission, ended_on)
+
+        mother = self.mother(custody, births, n_children)
+        rows = WomanRows(mother=mother, episodes=self.episodes(mother, custody))
+        family = FAMILY_NAMES.pick(rng)  # the children's family name is usually their father's
+        used: set[str] = set()
+        for dob, inside in zip(births, born_inside, strict=True):
+            child = self.child(mother, family, used, dob, born_in_custody=inside)
+            rows.children.append(ChildRows(child, self.inside_placements(child, custody)))
+        for _ in range(n_children - n_inside):
+            dob = self.outside_birth(mother, custody)
+            child = self.child(mother, family, used, dob, born_in_custody=False)
+            rows.children.append(ChildRows(child, self.outside_placements(child, custody)))
+        if births:
+            youngest = (today - births[-1]).days
+            mother.is_breastfeeding = ended_on is None and youngest < 730 and self.chance(0.7)
+            if youngest < 300:
+                mother.is_pregnant = False
+                mother.expected_delivery_date = None
+        rows.consents = self.consents(mother, custody)
+        return rows
+
+    def inside_births(self, count: int, reference: dt.date, *, in_custody: bool) -> list[dt.date]:
+        """Birth dates of the children who are (or were, until release) inside, oldest first."""
+        if count == 0:
+            return []
+        # A second child inside is at least ten months younger than the first.
+        min_age = 0 if count == 1 else 420
+        if in_custody:
+            oldest = self.inside_birth_by_limit(min_age)
+        else:
+            oldest = reference - days(self.rng.randint(max(1, min_age), 1090))
+        births = [oldest]
+        if count == 2:
+            births.append(self.day_between(oldest + days(300), reference - days(1)))
+        return births
+
+    def inside_birth_by_limit(self, min_age: int) -> dt.date:
+        """A birth date for a child inside today: some over the stay limit, some near it."""
+        draw = self.rng.random()
+        if draw < OVER_LIMIT_SHARE:
+            return self.day_between(self.oldest_inside, self.reaching_today - days(1))
+        if draw < OVER_LIMIT_SHARE + NEAR_LIMIT_SHARE:
+            return self.day_between(self.reaching_today, self.reaching_after_warning - days(1))
+        return self.day_between(self.reaching_after_warning, self.ref.today - days(1 + min_age))
+
+    def fit_admission(
+        self, planned: dt.date, births: list[dt.date], born_inside: list[bool], last: dt.date
+    ) -> dt.date:
+        """An admission date after the births outside custody and before the births inside."""
+        outside = [b for b, inside in zip(births, born_inside, strict=True) if not inside]
+        inside = [b for b, flag in zip(births, born_inside, strict=True) if flag]
+        low = max(outside) + days(1) if outside else None
+        high = min(inside) - days(1) if inside else last
+        if low is not None and low > high:
+            return low
+        if low is not None and planned < low:
+            return self.day_between(low, min(high, low + days(60)))
+        if planned <= high:
+            return planned
+        # Pregnant when she was admitted: up to eight months before the birth.
+        earliest = high - days(240)
+        if low is not None:
+            earliest = max(low, earliest)
+        return self.day_between(earliest, high)
+
+    def custody(
+        self, status: str, facility: Facility, admission: dt.date, ended_on: dt.date | None
+    ) -> Custody:
+        rng, today = self.rng, self.ref.today
+        transfer_on = None
+        first_facility = None
+        can_transfer = status != POLICE and ended_on is None and (today - admission).days >= 14
+        if can_transfer and self.chance(TRANSFER_SHARE):
+            for _ in range(10):
+                candidate = self.ref.facilities.pick(rng)
+                if candidate.pk != facility.pk:
+                    first_facility = candidate
+                    transfer_on = self.day_between(admission + days(7), today - days(1))
+                    break
+        return Custody(status, facility, admission, ended_on, transfer_on, first_facility)
+
+    def mother(self, custody: Custody, births: list[dt.date], n_children: int) -> Mother:
+        rng, ref = self.rng, self.ref
+        today = ref.today
+        family_km, family_latin = FAMILY_NAMES.pick(rng)
+        given_km, given_latin = rng.choice(FEMALE_NAMES)
+        # At least 18 at admission and at least 17 when the oldest child inside was born.
+        years_inside = -(-(today - custody.admission).days // 365)
+        oldest_child_years = (today - births[0]).days // 365 if births else 0
+        min_age = min(45, max(18, 18 + years_inside, 17 + oldest_child_years))
+        age = min(45, int(rng.triangular(min_age, 46, max(min_age, 27))))
+        estimated = self.chance(ESTIMATED_MOTHER_DOB_SHARE)
+        if estimated:
+            # Women who do not know their birthday are usually recorded as born on 1 January.
+            dob = dt.date(today.year - age, 1, 1)
+        else:
+            dob = add_months(today, -12 * age) - days(rng.randint(0, 364))
+        other_names = ""
+        if given_latin in SPELLING_VARIANTS and self.chance(0.25):
+            other_names = f"{family_latin} {SPELLING_VARIANTS[given_latin]}"
+        ethnicity = ETHNICITY.pick(rng)
+        nationality = "Cambodian"
+        if ethnicity == Mother.Ethnicity.VIETNAMESE and self.chance(0.4):
+            nationality = "Vietnamese"
+        held_at_siem_reap = ref.siem_reap.pk in {
+            custody.facility.pk,
+            custody.first_facility.pk if custody.first_facility else None,
+        }
+        if held_at_siem_reap and self.chance(0.85):
+            organisation, recorder = ref.organisations["ngo"], ref.users["sokha"]
+        else:
+            organisation, recorder = ref.organisations["prisons"], ref.users["admin"]
+        pregnant = self.chance(
+            PREGNANT_SHARE_WITHOUT_CHILDREN if n_children == 0 else PREGNANT_SHARE_WITH_CHILDREN
+        )
+        home = custody.facility.province if self.chance(0.75) else rng.choice(ref.provinces)
+        return Mother(
+            code=self.code(),
+            name_km=f"{family_km} {given_km}",
+            name_latin=f"{family_latin} {given_latin}",
+            other_names=other_names,
+            date_of_birth=dob,
+            dob_is_estimated=estimated,
+            ethnicity=ethnicity,
+            nationality=nationality,
+            national_id_number=f"{rng.randint(10**8, 2 * 10**8 - 1)}" if self.chance(0.45) else "",
+            family_book_number=f"{rng.randint(1000, 99999)}" if self.chance(0.3) else "",
+            province=home,
+            phone=self.phone() if self.chance(0.3) else "",
+            emergency_contact=(
+                f"{self.person()} ({rng.choice(['mother', 'sister', 'aunt'])}), {self.phone()}"
+                if self.chance(0.65)
+                else ""
+            ),
+            literacy=LITERACY.pick(rng),
+            first_offence=FIRST_OFFENCE.pick(rng),
+            is_pregnant=pregnant,
+            expected_delivery_date=today + days(rng.randint(30, 240)) if pregnant else None,
+            organisation=organisation,
+            created_at=ref.now,
+            updated_at=ref.now,
+            created_by=recorder,
+        )
+
+    def episodes(self, mother: Mother, custody: Custody) -> list[CustodyEpisode]:
+        rng, ref = self.rng, self.ref
+        status = custody.status
+        offence = ref.offences[OFFENCES.pick(rng)]
+        province = custody.facility.province
+        court = ""
+        if status != POLICE:
+            court = (
+                "Phnom Penh Municipal Court of First Instance"
+                if province.code == "PP"
+                else f"{province.name_en} Provincial Court of First Instance"
+            )
+        expected_release = None
+        if status == CustodyEpisode.LegalStatus.SENTENCED:
+            expected_release = ref.today + days(rng.randint(30, 1080))
+        legal = {
+            "offence_category": offence,
+            "court": court,
+            "lawyer": LAWYERS.pick(rng) if self.chance(LAWYER_SHARE) else "",
+            "expected_release_date": expected_release,
+        }
+        stays: list[tuple[Facility, dt.date]] = [(custody.facility, custody.admission)]
+        if custody.first_facility is not None and custody.transfer_on is not None:
+            stays = [
+                (custody.first_facility, custody.admission),
+                (custody.facility, custody.transfer_on),
+            ]
+        episodes = []
+        for index, (facility, admitted) in enumerate(stays):
+            is_last = index == len(stays) - 1
+            episode = CustodyEpisode(
+                code=self.code(),
+                mother=mother,
+                facility=facility,
+                prison_number=(
+                    f"{admitted:%y}/{rng.randint(1, 9999):04d}" if status != POLICE else ""
+                ),
+                admission_date=admitted,
+                legal_status=status,
+                created_at=ref.now,
+                **legal,
+            )
+            if not is_last:
+                episode.ended_on = stays[index + 1][1]
+                episode.end_reason = CustodyEpisode.EndReason.TRANSFERRED
+            elif custody.ended_on is not None:
+                episode.ended_on = custody.ended_on
+                episode.end_reason = CustodyEpisode.EndReason.RELEASED
+                episode.release_kind = RELEASE_KINDS.pick(rng)
+            episodes.append(episode)
+        return episodes
+
+    def child(
+        self, mother: Mother, family: Name, used: set[str], dob: dt.date, *, born_in_custody: bool
+    ) -> Child:
+        rng = self.rng
+        sex = rng.choice([Child.Sex.FEMALE.value, Child.Sex.MALE.value])
+        names = FEMALE_NAMES if sex == Child.Sex.FEMALE else MALE_NAMES
+        given_km, given_latin = rng.choice(names)
+        while given_latin in used:  # siblings never share a given name
+            given_km, given_latin = rng.choice(names)
+        used.add(given_latin)
+        registration = (
+            REGISTRATION_BORN_INSIDE if born_in_custody else REGISTRATION_BORN_OUTSIDE
+        ).pick(rng)
+        certificate = ""
+        if registration == Child.BirthRegistration.REGISTERED and self.chance(0.5):
+            certificate = f"{rng.randint(1, 999):03d}/{dob.year}"
+        return Child(
+            code=self.code(),
+            mother=mother,
+            name_km=f"{family[0]} {given_km}",
+            name_latin=f"{family[1]} {given_latin}",
+            sex=sex,
+            date_of_birth=dob,
+            dob_is_estimated=self.chance(ESTIMATED_CHILD_DOB_SHARE),
+            birth_registration=registration,
+            birth_certificate_number=certificate,
+            born_in_custody=born_in_custody,
+            created_at=self.ref.now,
+            updated_at=self.ref.now,
+        )
+
+    def outside_birth(self, mother: Mother, custody: Custody) -> dt.date:
+        rng, today = self.rng, self.ref.today
+        if self.chance(YOUNG_OUTSIDE_SHARE):
+            return custody.admission - days(rng.randint(1, 1090))
+        assert mother.date_of_birth is not None
+        oldest_possible = add_months(mother.date_of_birth, 12 * 16)
+        max_age = max(3 * 365, min((today - oldest_possible).days, 17 * 365))
+        dob = today - days(rng.randint(3 * 365, max_age))
+        return min(dob, custody.admission - days(1))
+
+    def placement(self, child: Child, kind: str, start: dt.date, **extra: Any) -> Placement:
+        return Placement(
+            code=self.code(),
+            child=child,
+            kind=kind,
+            start_date=start,
+            recorded_by=child.mother.created_by,
+            created_at=self.ref.now,
+            **extra,
+        )
+
+    def inside_placements(self, child: Child, custody: Custody) -> list[Placement]:
+        start = child.date_of_birth if child.born_in_custody else custody.admission
+        inside = Placement.Kind.WITH_MOTHER
+        if custody.ended_on is not None:
+            return [
+                self.placement(
+                    child, inside, start, facility=custody.facility, end_date=custody.ended_on
+                ),
+                self.placement(child, Placement.Kind.MOTHER_OUTSIDE, custody.ended_on),
+            ]
+        if custody.transfer_on is not None and start < custody.transfer_on:
+            return [
+                self.placement(
+                    child,
+                    inside,
+                    start,
+                    facility=custody.first_facility,
+                    end_date=custody.transfer_on,
+                ),
+                self.placement(child, inside, custody.transfer_on, facility=custody.facility),
+            ]
+        return [self.placement(child, inside, start, facility=custody.facility)]
+
+    def outside_placements(self, child: Child, custody: Custody) -> list[Placement]:
+        kind = OUTSIDE_KIND.pick(self.rng)
+        start = max(custody.admission, child.date_of_birth)
+        away = self.placement(child, kind, start, **self.carer(kind, custody))
+        if custody.ended_on is not None and self.chance(REUNITED_AFTER_RELEASE_SHARE):
+            away.end_date = custody.ended_on
+            home = self.placement(child, Placement.Kind.MOTHER_OUTSIDE, custody.ended_on)
+            return [away, home]
+        return [away]
+
+    def carer(self, kind: str, custody: Custody) -> dict[str, str]:
+        rng = self.rng
+        province = custody.facility.province.name_en
+        if kind == Placement.Kind.RELATIVE:
+            relationship, sex = RELATIVES.pick(rng)
+            contact = self.phone() if self.chance(0.85) else f"village in {province}"
+            return {
+                "carer_name": self.person(sex),
+                "carer_relationship": relationship,
+                "carer_contact": contact,
+            }
+        if kind == Placement.Kind.FATHER:
+            return {
+                "carer_name": self.person("m"),
+                "carer_relationship": "father",
+                "carer_contact": self.phone() if self.chance(0.7) else "",
+            }
+        if kind in (Placement.Kind.OTHER_FAMILY, Placement.Kind.FOSTER):
+            relationship = OTHER_FAMILY.pick(rng) if kind == Placement.Kind.OTHER_FAMILY else ""
+            return {
+                "carer_name": self.person(),
+                "carer_relationship": relationship or "foster carer",
+                "carer_contact": self.phone(),
+            }
+        if kind == Placement.Kind.PAGODA:
+            return {
+                "carer_name": f"Achar {self.person('m')}",
+                "carer_relationship": "pagoda lay leader",
+                "carer_contact": f"pagoda in {province}",
+            }
+        if kind == Placement.Kind.INSTITUTION:
+            return {
+                "carer_name": "Children's residential centre (demo)",
+                "carer_relationship": "residential care institution",
+                "carer_contact": province,
+            }
+        return {}
+
+    def consents(self, mother: Mother, custody: Custody) -> list[Consent]:
+        rng, ref = self.rng, self.ref
+        last = custody.ended_on or ref.today
+        if not self.chance(CASE_CONSENT_SHARE):
+            return []
+        given_on = self.day_between(custody.admission, min(last, custody.admission + days(30)))
+        consents = [self.consent(mother, Consent.Purpose.CASE_MANAGEMENT, given_on)]
+        if self.chance(RESEARCH_CONSENT_SHARE):
+            consents.append(self.consent(mother, Consent.Purpose.RESEARCH, given_on))
+        if self.chance(SHARING_CONSENT_SHARE):
+            sharing = self.consent(mother, Consent.Purpose.SHARING, given_on)
+            sharing.shared_with = ref.organisations["legal_aid"].name_en
+            consents.append(sharing)
+        for consent in consents:
+            share = (
+                WITHDRAWN_RESEARCH_SHARE
+                if consent.purpose == Consent.Purpose.RESEARCH
+                else WITHDRAWN_CASE_SHARE
+            )
+            if ref.today > given_on and self.chance(share):
+                consent.withdrawn_on = self.day_between(given_on + days(1), ref.today)
+                consent.withdrawal_note = rng.choice(
+                    ["Asked to stop.", "Family did not agree.", "Changed her mind after release."]
+                )
+        return consents
+
+    def consent(self, mother: Mother, purpose: str, given_on: dt.date) -> Consent:
+        method = CONSENT_METHOD.pick(self.rng)
+        witness = ""
+        if method == Consent.Method.VERBAL or (
+            method == Consent.Method.THUMBPRINT and self.chance(0.7)
+        ):
+            witness = self.person()
+        return Consent(
+            code=self.code(),
+            mother=mother,
+            purpose=purpose,
+            method=method,
+            witness_name=witness,
+            given_on=given_on,
+            recorded_by=mother.created_by,
+            created_at=self.ref.now,
+        )
+
+
+# Database side.
+
+
+def demo_organisation_ids() -> list[int]:
+    return list(
+        Organisation.objects.filter(code__in=DEMO_ORGANISATION_CODES).values_list("pk", flat=True)
+    )
+
+
+def ensure_organisations() -> dict[str, Organisation]:
+    organisations = {}
+    for spec in ORGANISATIONS:
+        organisation, _ = Organisation.objects.update_or_create(
+            code=spec.code,
+            defaults={
+                "name_en": spec.name_en,
+                "name_km": spec.name_km,
+                "kind": spec.kind,
+                "is_active": True,
+            },
+        )
+        organisations[spec.key] = organisation
+    return organisations
+
+
+def facility_by_name(name: str) -> Facility:
+    try:
+        return Facility.objects.get(name_en=name)
+    except Facility.DoesNotExist:
+        raise CommandError(f"Facility {name!r} is missing; run the migrations first.") from None
+
+
+def ensure_users(
+    organisations: dict[str, Organisation], women_facilities: list[Facility]
+) -> dict[str, User]:
+    # Hashed once: Argon2 is slow on purpose, and all demo users share the password.
+    password = make_password(DEMO_PASSWORD)
+    users = {}
+    for spec in USERS:
+        values: dict[str, Any] = {
+            "organisation": organisations[spec.organisation],
+            "role": spec.role,
+            "full_name": spec.full_name,
+            "language": spec.language,
+            "is_active": True,
+            "is_staff": spec.is_admin,
+            "is_superuser": spec.is_admin,
+        }
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = User.objects.create_user(username=spec.username, password=None, **values)
+        else:
+            for name, value in values.items():
+                setattr(user, name, value)
+        user.password = password
+        user.save()
+        if spec.facilities == "all":
+            user.facilities.set(women_facilities)
+        else:
+            names = [n for n in spec.facilities.split("|") if n]
+            user.facilities.set([facility_by_name(n) for n in names])
+        reset_login_failures(username=spec.username)
+        users[spec.username] = user
+    return users
+
+
+def flush_demo_data(organisation_ids: list[int]) -> int:
+    """Delete the demo women and everything recorded about them; return how many women."""
+    mothers = Mother.objects.filter(organisation_id__in=organisation_ids)
+    children = Child.objects.filter(mother__in=mothers)
+    count = mothers.count()
+    with transaction.atomic():
+        # Written when people tried the demo; they point at records that are about to go.
+        AuditEntry.objects.filter(mother__in=mothers).delete()
+        children.update(current_placement=None)
+        mothers.update(latest_episode=None)
+        Placement.objects.filter(child__in=children).delete()
+        Consent.objects.filter(mother__in=mothers).delete()
+        children.delete()
+        CustodyEpisode.objects.filter(mother__in=mothers).delete()
+        mothers.delete()
+    return count
+
+
+def insert(rows: list[WomanRows]) -> None:
+    """Write one chunk of women in one transaction, then point them at their latest records."""
+    with transaction.atomic():
+        mothers = Mother.objects.bulk_create([r.mother for r in rows], batch_size=INSERT_BATCH)
+        if any(m.pk is None for m in mothers):
+            raise CommandError("This database does not return ids from bulk inserts.")
+        CustodyEpisode.objects.bulk_create(
+            [e for r in rows for e in r.episodes], batch_size=INSERT_BATCH
+        )
+        children = Child.objects.bulk_create(
+            [c.child for r in rows for c in r.children], batch_size=INSERT_BATCH
+        )
+        Placement.objects.bulk_create(
+            [p for r in rows for c in r.children for p in c.placements], batch_size=INSERT_BATCH
+        )
+        Consent.objects.bulk_create([c for r in rows for c in r.consents], batch_size=INSERT_BATCH)
+        # One UPDATE per table instead of one per row; the same rule the actions follow.
+        latest = CustodyEpisode.objects.filter(mother=OuterRef("pk")).order_by(
+            "-admission_date", "-pk"
+        )
+        Mother.objects.filter(pk__in=[m.pk for m in mothers]).update(
+            latest_episode=Subquery(latest.values("pk")[:1])
+        )
+        current = Placement.objects.filter(child=OuterRef("pk"), end_date__isnull=True).order_by(
+            "-start_date", "-pk"
+        )
+        Child.objects.filter(pk__in=[c.pk for c in children]).update(
+            current_placement=Subquery(current.values("pk")[:1])
+        )
+
+
+def summary(organisation_ids: list[int], today: dt.date) -> dict[str, int]:
+    months = settings.KOMAR_CHILD_STAY_LIMIT_MONTHS
+    reaching_today = earliest_birth_date_reaching_on_or_after(today, months)
+    reaching_after_warning = earliest_birth_date_reaching_on_or_after(
+        today + days(settings.KOMAR_STAY_LIMIT_WARNING_DAYS + 1), months
+    )
+    mothers = Mother.objects.filter(organisation_id__in=organisation_ids)
+    children = Child.objects.filter(mother__organisation_id__in=organisation_ids)
+    inside = children.filter(current_placement__kind=Placement.Kind.WITH_MOTHER)
+    return {
+        "women": mothers.count(),
+        "children inside": inside.count(),
+        "children outside": children.count() - inside.count(),
+        "over the limit": inside.filter(date_of_birth__lt=reaching_today).count(),
+        f"within {settings.KOMAR_STAY_LIMIT_WARNING_DAYS} days": inside.filter(
+            date_of_birth__gte=reaching_today, date_of_birth__lt=reaching_after_warning
+        ).count(),
+        "pregnant": mothers.filter(is_pregnant=True).count(),
+    }
+
+
+class Command(BaseCommand):
+    help = "Load a fictional demo dataset (deterministic for a seed) and the demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=1, help="same seed, same data")
+        parser.add_argument("--size", type=int, default=300, help="number of women")
+        parser.add_argument("--flush", action="store_true", help="delete earlier demo data first")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run even though the database holds women or users outside the demo",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        size: int = options["size"]
+        if size < 0:
+            raise CommandError("--size must be 0 or more.")
+        self.check_database(force=options["force"], flush=options["flush"])
+
+        women_facilities = list(
+            Facility.objects.filter(holds_women=True, is_active=True)
+            .select_related("province")
+            .order_by("name_en")
+        )
+        if not women_facilities:
+            raise CommandError("No facility holds women; run the migrations first.")
+        with transaction.atomic():
+            organisation_ids = demo_organisation_ids()
+            if options["flush"] and organisation_ids:
+                flushed = flush_demo_data(organisation_ids)
+                self.stdout.write(f"Deleted {flushed} demo women and their records.")
+            organisations = ensure_organisations()
+            users = ensure_users(organisations, women_facilities)
+        organisation_ids = [o.pk for o in organisations.values()]
+
+        today = timezone.localdate()
+        ref = Reference(
+            today=today,
+            now=timezone.now(),
+            facilities=Weighted.of(
+                [
+                    (f, FACILITY_WEIGHTS.get(f.name_en, OTHER_FACILITY_WEIGHT))
+                    for f in women_facilities
+                ]
+            ),
+            siem_reap=facility_by_name(SIEM_REAP),
+            provinces=tuple(Province.objects.order_by("code")),
+            offences={o.code: o for o in OffenceCategory.objects.all()},
+            organisations=organisations,
+            users=users,
+            limit_months=settings.KOMAR_CHILD_STAY_LIMIT_MONTHS,
+            warning_days=settings.KOMAR_STAY_LIMIT_WARNING_DAYS,
+        )
+        missing = set(OFFENCES.items) - set(ref.offences)
+        if missing:
+            raise CommandError(f"Offence categories missing: {', '.join(sorted(missing))}.")
+        generator = Generator(random.Random(options["seed"]), ref)  # noqa: S311 - not secrets
+        done = 0
+        while done < size:
+            chunk = min(CHUNK_SIZE, size - done)
+            insert([generator.woman() for _ in range(chunk)])
+            done += chunk
+            if size > CHUNK_SIZE and options["verbosity"] > 1:
+                self.stdout.write(f"  {done} of {size} women")
+
+        self.report(organisation_ids, today, women_facilities, time.monotonic() - started)
+
+    def check_database(self, *, force: bool, flush: bool) -> None:
+        if force:
+            return
+        demo = Mother.objects.filter(organisation__code__in=DEMO_ORGANISATION_CODES)
+        others = Mother.objects.exclude(organisation__code__in=DEMO_ORGANISATION_CODES).count()
+        if others:
+            raise CommandError(
+                f"This database holds {others} women outside the demo organisations: "
+                "refusing to add demo data and well-known logins (--force to do it anyway; "
+                "--flush never deletes them)."
+            )
+        clashing = list(
+            User.objects.filter(username__in=[u.username for u in USERS])
+            .exclude(organisation__code__in=DEMO_ORGANISATION_CODES)
+            .values_list("username", flat=True)
+        )
+        if clashing:
+            raise CommandError(
+                f"Users outside the demo organisations would get the demo password: "
+                f"{', '.join(sorted(clashing))} (--force to reset them anyway)."
+            )
+        if demo.exists() and not flush:
+            raise CommandError("Demo data is already loaded; use --flush to replace it.")
+
+    def report(
+        self,
+        organisation_ids: list[int],
+        today: dt.date,
+        women_facilities: list[Facility],
+        seconds: float,
+    ) -> None:
+        counts = summary(organisation_ids, today)
+        lines = [f"Demo data loaded in {seconds:.1f} s:"]
+        lines += [f"  {label:<20} {count}" for label, count in counts.items()]
+        lines += ["", f"Demo logins (password {DEMO_PASSWORD}):"]
+        names = {o.pk: o.name_en for o in Organisation.objects.filter(pk__in=organisation_ids)}
+        for spec in USERS:
+            user = User.objects.get(username=spec.username)
+            if spec.facilities == "all":
+                where = f"all {len(women_facilities)} facilities holding women"
+            else:
+                where = ", ".join(n for n in spec.facilities.split("|") if n) or "-"
+            role = user.get_role_display()
+            organisation = names.get(user.organisation_id or 0, "")
+            lines.append(f"  {spec.username:<11} {role:<18} {organisation:<37} {where}")
+        self.stdout.write("\n".join(lines))
