@@ -8,7 +8,7 @@ from django.db.models import CharField, Lookup
 
 
 @CharField.register_lookup
-class ILike(Lookup):  # type: ignore[type-arg]
+class ILike(Lookup):
     """`field__ilike="%pattern%"`: the pattern is used as given (the caller escapes it)."""
 
     lookup_name = "ilike"
