@@ -83,7 +83,7 @@ TEMPLATES = [
 
 # Database: SQLite (WAL) by default, PostgreSQL through KOMAR_DATABASE_URL.
 DATA_DIR = Path(env_str("KOMAR_DATA_DIR", str(PROJECT_DIR / "var")))
-_database_url = env_str("KOMAR_DATABASE_URL")
+_database_url = env_secret("KOMAR_DATABASE_URL")  # or KOMAR_DATABASE_URL_FILE: it holds a password
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:

@@ -86,3 +86,19 @@ def do_set_user_language(user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def do_unlock_user(user: User, *, actor: User, ip: str | None = None) -> None:
+    """Lift a lockout after repeated failed logins (django-axes keeps the attempts)."""
+    from axes.utils import reset
+
+    reset(username=user.username)
+    write_audit(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE,
+        obj=user,
+        mother=None,
+        fields=["lockout"],
+        ip=ip,
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("team/new/", views.user_new, name="user_new"),
     path("team/<uuid:code>/", views.user_edit, name="user_edit"),
     path("team/<uuid:code>/password/", views.user_password, name="user_password"),
+    path("team/<uuid:code>/unlock/", views.user_unlock, name="user_unlock"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

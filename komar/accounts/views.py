@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -58,13 +59,31 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @require_GET
 def team(request: HttpRequest) -> HttpResponse:
     manager = require_user_manager(request)
-    users = (
+    users = list(
         users_for_manager(manager)
         .select_related("organisation")
         .prefetch_related("facilities")
         .order_by("-is_active", "full_name", "username")
     )
+    locked = set(
+        AccessAttempt.objects.filter(
+            username__in=[u.username for u in users],
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        ).values_list("username", flat=True)
+    )
+    for account in users:
+        account.is_locked_out = account.username in locked  # type: ignore[attr-defined]
     return render(request, "accounts/team.html", {"users": users})
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    manager = require_user_manager(request)
+    account = get_user_for_manager(request, code)
+    actions.do_unlock_user(account, actor=manager, ip=client_ip(request))
+    messages.success(request, _("Account unlocked."))
+    return redirect("accounts:team")
 
 
 @login_required

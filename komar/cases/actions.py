@@ -201,6 +201,24 @@ def do_change_episode(
         write_audit(
             actor=actor, action=Changed, obj=updated, mother=episode.mother, fields=changed, ip=ip
         )
+    if "facility" in changed and updated.is_open:
+        # A corrected facility: children recorded inside with her are in the corrected one too.
+        for placement in Placement.objects.filter(
+            child__mother=episode.mother,
+            child__current_placement__pk=models.F("pk"),
+            kind=Placement.Kind.WITH_MOTHER,
+            facility_id=episode.facility_id,
+        ):
+            placement.facility = updated.facility
+            placement.save(update_fields=["facility"])
+            write_audit(
+                actor=actor,
+                action=Changed,
+                obj=placement,
+                mother=episode.mother,
+                fields=["facility"],
+                ip=ip,
+            )
     return updated
 
 
@@ -215,6 +233,15 @@ def do_admit_mother(
     return _open_episode(mother, episode_data, actor=actor, ip=ip)
 
 
+def _locked_open_episode(mother: Mother) -> CustodyEpisode:
+    if mother.latest_episode_id is None:
+        raise InvalidAction("the woman is not in custody")
+    episode = CustodyEpisode.objects.select_for_update().get(pk=mother.latest_episode_id)
+    if not episode.is_open:
+        raise InvalidAction("the woman is not in custody")
+    return episode
+
+
 @transaction.atomic
 def do_release_mother(
     mother: Mother,
@@ -226,9 +253,7 @@ def do_release_mother(
 ) -> CustodyEpisode:
     """End the open custody episode. Children's placements change only when recorded."""
     mother = Mother.objects.select_for_update().get(pk=mother.pk)
-    episode = mother.latest_episode
-    if episode is None or not episode.is_open:
-        raise InvalidAction("the woman is not in custody")
+    episode = _locked_open_episode(mother)
     if on < episode.admission_date:
         raise InvalidAction("release before admission")
     episode.ended_on = on
@@ -262,9 +287,7 @@ def do_transfer_mother(
 ) -> CustodyEpisode:
     """Close the episode in one facility and open one in the next, carrying the legal facts."""
     mother = Mother.objects.select_for_update().get(pk=mother.pk)
-    episode = mother.latest_episode
-    if episode is None or not episode.is_open:
-        raise InvalidAction("the woman is not in custody")
+    episode = _locked_open_episode(mother)
     if to_facility.pk == episode.facility_id:
         raise InvalidAction("the woman is already in that facility")
     if on < episode.admission_date:

@@ -155,8 +155,10 @@ class EpisodeForm(forms.ModelForm):
         _choice_field(self, "offence_category").queryset = OffenceCategory.objects.filter(
             is_active=True
         )
+        # No default: a status nobody chose must not be recorded as police custody.
         _typed_choice_field(self, "legal_status").choices = [
-            c for c in CustodyEpisode.LegalStatus.choices if c[0] != "released"
+            ("", "---------"),
+            *[c for c in CustodyEpisode.LegalStatus.choices if c[0] != "released"],
         ]
 
     def clean_admission_date(self) -> dt.date:
@@ -175,8 +177,14 @@ class EpisodeForm(forms.ModelForm):
 
 
 class EpisodeEditForm(VersionedForm, EpisodeForm):
+    """Corrects a custody episode. Changing the facility here corrects a typing mistake; a real
+    move between prisons is a transfer, which keeps the history."""
+
     class Meta(EpisodeForm.Meta):
-        fields = [f for f in EPISODE_FIELDS if f != "facility"]
+        fields = EPISODE_FIELDS
+        help_texts = {
+            "facility": _("Only to correct a mistake. If she moved, record a transfer instead."),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -287,7 +295,7 @@ class ChildWithPlacementForm(forms.Form):
             since = self.placement.cleaned_data["start_date"]
             if since < born:
                 self.placement.add_error(
-                    "start_date", _("The child cannot live somewhere before she was born.")
+                    "start_date", _("The child cannot live somewhere before the date of birth.")
                 )
                 return False
         return child_ok and placement_ok

@@ -72,7 +72,7 @@ class Mother(models.Model):
     ethnicity = models.CharField(
         _("ethnicity"), max_length=20, choices=Ethnicity.choices, default=Ethnicity.KHMER
     )
-    nationality = models.CharField(_("nationality"), max_length=60, default="Cambodian")
+    nationality = models.CharField(_("nationality"), max_length=60, blank=True)
     national_id_number = models.CharField(_("national ID card number"), max_length=40, blank=True)
     family_book_number = models.CharField(_("family book number"), max_length=40, blank=True)
     other_identity_document = models.CharField(
@@ -364,9 +364,9 @@ class Placement(models.Model):
     """Where, and with whom, a child lives during a period. The history is never overwritten."""
 
     class Kind(models.TextChoices):
-        WITH_MOTHER = "with_mother", _("With her mother in the facility")
-        MOTHER_OUTSIDE = "mother_outside", _("With her mother, outside custody")
-        FATHER = "father", _("With her father")
+        WITH_MOTHER = "with_mother", _("With the mother in the facility")
+        MOTHER_OUTSIDE = "mother_outside", _("With the mother, outside custody")
+        FATHER = "father", _("With the father")
         RELATIVE = "relative", _("With a relative")
         OTHER_FAMILY = "other_family", _("Other family-based care")
         FOSTER = "foster", _("Foster care")

@@ -121,11 +121,11 @@ def timeline(
             )
         )
     for placement in placements:
-        where = placement.get_kind_display()
+        where = str(placement.get_kind_display())
         if placement.facility_id:
-            where = f"{where}: {placement.facility}"
+            where = _("%(kind)s: %(place)s") % {"kind": where, "place": placement.facility}
         elif placement.carer_name:
-            where = f"{where}: {placement.carer_name}"
+            where = _("%(kind)s: %(place)s") % {"kind": where, "place": placement.carer_name}
         events.append(
             TimelineEvent(
                 placement.start_date,

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms import BaseForm
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from komar.accounts.models import User
 from komar.audit.actions import do_log_file_view
 from komar.audit.models import AuditEntry
 from komar.cases import actions
@@ -33,6 +35,7 @@ from komar.cases.forms import (
     BirthForm,
     CaseFilterForm,
     ChildEditForm,
+    ChildForm,
     ChildWithPlacementForm,
     ConsentForm,
     EpisodeEditForm,
@@ -106,32 +109,75 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _child_forms(request: HttpRequest, count: int) -> list[ChildWithPlacementForm]:
-    data = request.POST if request.method == "POST" else None
-    return [ChildWithPlacementForm(data, prefix=f"c{i}") for i in range(count)]
+F = TypeVar("F", bound=BaseForm)
+
+
+def _typed_but_unchecked(form_class: type[F], data: Any, prefix: str) -> F:
+    """A form showing what was typed, without validating it (for "Add a child" round trips)."""
+    probe = form_class(prefix=prefix)
+    initial = {
+        name: field.widget.value_from_datadict(data, {}, probe.add_prefix(name))
+        for name, field in probe.fields.items()
+    }
+    return form_class(prefix=prefix, initial=initial)
+
+
+class _RegistrationChild:
+    """A child's two forms (details and placement) shown without validation."""
+
+    def __init__(self, data: Any, prefix: str, *, shown: bool) -> None:
+        if shown:
+            self.child = _typed_but_unchecked(ChildForm, data, f"{prefix}-child")
+            self.placement = _typed_but_unchecked(PlacementForm, data, f"{prefix}-placement")
+        else:
+            # Just added: nothing typed yet, so the fields start from their defaults.
+            self.child = ChildForm(prefix=f"{prefix}-child")
+            self.placement = PlacementForm(prefix=f"{prefix}-placement")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def mother_register(request: HttpRequest) -> HttpResponse:
     user = require_case_writer(request)
+    organisation = user.organisation
+    if organisation is None:
+        # Every woman is assigned to an organisation; an account without one cannot register.
+        raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     try:
         child_count = int(request.POST.get("child_count", "0"))
     except ValueError:
         child_count = 0
     child_count = max(0, min(child_count, MAX_CHILDREN_IN_FORM))
+    shown_children = child_count
     if "add_child" in request.POST:
         child_count = min(child_count + 1, MAX_CHILDREN_IN_FORM)
     if "remove_child" in request.POST:
         child_count = max(child_count - 1, 0)
+    submitted = request.method == "POST" and "save" in request.POST
+    duplicates: list[Any] = []
+    if request.method == "POST" and not submitted:
+        # Adding or removing a child: keep what she typed, check nothing yet.
+        return render(
+            request,
+            "cases/mother_register.html",
+            {
+                "mother_form": _typed_but_unchecked(MotherForm, request.POST, "m"),
+                "custody_form": _typed_but_unchecked(InCustodyForm, request.POST, "k"),
+                "episode_form": _typed_but_unchecked(EpisodeForm, request.POST, "e"),
+                "child_forms": [
+                    _RegistrationChild(request.POST, f"c{i}", shown=i < shown_children)
+                    for i in range(child_count)
+                ],
+                "child_count": child_count,
+                "max_children": MAX_CHILDREN_IN_FORM,
+                "duplicates": [],
+            },
+        )
     mother_form = MotherForm(data, prefix="m")
     custody_form = InCustodyForm(data, prefix="k")
     episode_form = EpisodeForm(data, prefix="e")
-    child_forms = _child_forms(request, child_count)
-    duplicates: list[Any] = []
-
-    submitted = request.method == "POST" and "save" in request.POST
+    child_forms = [ChildWithPlacementForm(data, prefix=f"c{i}") for i in range(child_count)]
     if submitted:
         mother_ok = mother_form.is_valid()
         in_custody = custody_form.is_valid() and custody_form.cleaned_data["in_custody"]
@@ -168,14 +214,13 @@ def mother_register(request: HttpRequest) -> HttpResponse:
                     dob_is_estimated=mother_form.cleaned_data["dob_is_estimated"],
                 )
             if not duplicates:
-                assert user.organisation is not None or user.is_superuser
                 mother = actions.do_register_mother(
                     mother_data=mother_form.cleaned_data,
                     episode_data=episode_form.cleaned_data if in_custody else None,
                     children=[
                         (f.child.cleaned_data, f.placement.cleaned_data) for f in child_forms
                     ],
-                    organisation=_organisation_for(user, episode_form if in_custody else None),
+                    organisation=organisation,
                     actor=user,
                     ip=client_ip(request),
                 )
@@ -194,15 +239,6 @@ def mother_register(request: HttpRequest) -> HttpResponse:
             "duplicates": duplicates,
         },
     )
-
-
-def _organisation_for(user: Any, episode_form: EpisodeForm | None) -> Any:
-    if user.organisation is not None:
-        return user.organisation
-    # A superuser without an organisation registers on behalf of the first prison department.
-    from komar.accounts.models import Organisation
-
-    return Organisation.objects.filter(kind=Organisation.Kind.PRISON_DEPARTMENT).first()
 
 
 @login_required
@@ -273,6 +309,17 @@ def _edit(
     done_url: str,
 ) -> HttpResponse:
     context: dict[str, Any] = {"form": form, **template_context}
+    if request.method == "GET":
+        # An edit form shows the whole record: opening it is a view of the file.
+        user = request.user
+        assert isinstance(user, User)
+        with transaction.atomic():
+            do_log_file_view(
+                actor=user,
+                obj=form.instance,
+                mother=template_context["mother"],
+                ip=client_ip(request),
+            )
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data, form.cleaned_data["version"])

@@ -100,3 +100,25 @@ def test_an_administrator_sets_a_new_password(admin_user, sokha) -> None:
     sokha.refresh_from_db()
     assert sokha.check_password("another-long-phrase-7")
     assert not sokha.check_password(PASSWORD)
+
+
+def test_an_administrator_sees_and_lifts_a_lockout(client, admin_user, sokha) -> None:
+    from django.conf import settings
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "sokha", "password": "wrong"})
+    admin = client_for(admin_user)
+    assert "Locked after failed sign-ins" in admin.get(TEAM).content.decode()
+    response = admin.post(reverse("accounts:user_unlock", args=[sokha.code]))
+    assert response.status_code == 302
+    assert "Locked after failed sign-ins" not in admin.get(TEAM).content.decode()
+    assert (
+        client.post(reverse("login"), {"username": "sokha", "password": PASSWORD}).status_code
+        == 302
+    )
+    assert AuditEntry.objects.filter(object_code=str(sokha.code), fields=["lockout"]).exists()
+
+
+def test_unlock_needs_post_and_a_manager(sokha, dara) -> None:
+    url = reverse("accounts:user_unlock", args=[sokha.code])
+    assert client_for(dara).post(url).status_code == 403

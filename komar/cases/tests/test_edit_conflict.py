@@ -84,7 +84,12 @@ def test_child_edits_are_protected_the_same_way(sokha, dara, sophea) -> None:
 
 def test_custody_edits_are_protected_the_same_way(sokha, dara, sophea) -> None:
     url = reverse("cases:episode_edit", args=[sophea.code])
-    base = {"admission_date": "2026-01-10", "legal_status": "pre_trial", "version": "1"}
+    base = {
+        "facility": sophea.latest_episode.facility_id,
+        "admission_date": "2026-01-10",
+        "legal_status": "pre_trial",
+        "version": "1",
+    }
     assert client_for(dara).post(url, {**base, "lawyer": "Legal Aid Cambodia"}).status_code == 302
     response = client_for(sokha).post(url, {**base, "court": "Siem Reap court"})
     assert response.status_code == 409

@@ -54,3 +54,19 @@ def test_the_file_reads_in_khmer(sokha, sophea) -> None:
     assert '<html lang="km">' in html
     assert "<h1>ស្រី សុភា</h1>" in html  # her Khmer name leads in Khmer
     assert response.headers["Content-Language"] == "km"
+
+
+def test_opening_an_edit_form_is_audited_as_a_view(sokha, sophea) -> None:
+    from django.urls import reverse
+
+    client_for(sokha).get(reverse("cases:mother_edit", args=[sophea.code]))
+    assert AuditEntry.objects.filter(action="view", object_code=str(sophea.code)).count() == 1
+
+
+def test_a_correction_of_the_facility_moves_the_children_inside_with_it(sokha, sophea, cc2) -> None:
+    from komar.cases.actions import do_change_episode
+
+    do_change_episode(sophea.latest_episode, {"facility": cc2}, expected_version=1, actor=sokha)
+    child = sophea.children.get(name_latin="Sok Vichet")
+    assert child.current_placement.facility == cc2
+    assert sophea.episodes.count() == 1  # a correction, not a transfer

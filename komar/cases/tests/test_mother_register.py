@@ -197,3 +197,11 @@ def test_duplicates_outside_the_users_scope_are_not_revealed(
     )
     response = client_for(sokha).post(URL, form_data(siem_reap))
     assert response.status_code == 302
+
+
+def test_an_account_without_an_organisation_cannot_register(siem_reap) -> None:
+    from komar.accounts.models import User
+
+    loner = User.objects.create_user("loner", password="x-long-password-1", role="social_worker")
+    assert client_for(loner).post(URL, form_data(siem_reap)).status_code == 403
+    assert not Mother.objects.exists()

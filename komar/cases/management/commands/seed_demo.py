@@ -926,20 +926,26 @@ def ensure_users(
 
 def flush_demo_data(organisation_ids: list[int]) -> int:
     """Delete the demo women and everything recorded about them; return how many women."""
-    mothers = Mother.objects.filter(organisation_id__in=organisation_ids)
-    children = Child.objects.filter(mother__in=mothers)
-    count = mothers.count()
+    pks = list(
+        Mother.objects.filter(organisation_id__in=organisation_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     with transaction.atomic():
-        # Written when people tried the demo; they point at records that are about to go.
-        AuditEntry.objects.filter(mother__in=mothers).delete()
-        children.update(current_placement=None)
-        mothers.update(latest_episode=None)
-        Placement.objects.filter(child__in=children).delete()
-        Consent.objects.filter(mother__in=mothers).delete()
-        children.delete()
-        CustodyEpisode.objects.filter(mother__in=mothers).delete()
-        mothers.delete()
-    return count
+        # In chunks: Django's delete loads every row it deletes.
+        for start in range(0, len(pks), CHUNK_SIZE):
+            mothers = Mother.objects.filter(pk__in=pks[start : start + CHUNK_SIZE])
+            children = Child.objects.filter(mother__in=mothers)
+            # Written when people tried the demo; they point at records that are about to go.
+            AuditEntry.objects.filter(mother__in=mothers).delete()
+            children.update(current_placement=None)
+            mothers.update(latest_episode=None)
+            Placement.objects.filter(child__in=children).delete()
+            Consent.objects.filter(mother__in=mothers).delete()
+            children.delete()
+            CustodyEpisode.objects.filter(mother__in=mothers).delete()
+            mothers.delete()
+    return len(pks)
 
 
 def insert(rows: list[WomanRows]) -> None:
