@@ -6,26 +6,13 @@ so every write path (actions, bulk demo data, admin) is indexed.
 
 from django.db import migrations
 
+from komar.cases.name_search_sql import SQLITE_TRIGGERS
+
 SQLITE_FORWARD = [
     """CREATE VIRTUAL TABLE cases_mother_fts USING fts5(
         name_km, name_latin, other_names,
         content='cases_mother', content_rowid='id', tokenize='trigram')""",
-    """CREATE TRIGGER cases_mother_fts_ai AFTER INSERT ON cases_mother BEGIN
-        INSERT INTO cases_mother_fts(rowid, name_km, name_latin, other_names)
-        VALUES (new.id, new.name_km, new.name_latin, new.other_names);
-    END""",
-    """CREATE TRIGGER cases_mother_fts_ad AFTER DELETE ON cases_mother BEGIN
-        INSERT INTO cases_mother_fts(cases_mother_fts, rowid, name_km, name_latin, other_names)
-        VALUES ('delete', old.id, old.name_km, old.name_latin, old.other_names);
-    END""",
-    """CREATE TRIGGER cases_mother_fts_au AFTER UPDATE OF name_km, name_latin, other_names
-        ON cases_mother BEGIN
-        INSERT INTO cases_mother_fts(cases_mother_fts, rowid, name_km, name_latin, other_names)
-        VALUES ('delete', old.id, old.name_km, old.name_latin, old.other_names);
-        INSERT INTO cases_mother_fts(rowid, name_km, name_latin, other_names)
-        VALUES (new.id, new.name_km, new.name_latin, new.other_names);
-    END""",
-    "INSERT INTO cases_mother_fts(cases_mother_fts) VALUES ('rebuild')",
+    *SQLITE_TRIGGERS,
 ]
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS cases_mother_fts_ai",

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from komar.cases.name_search_sql import reinstall
+
 
 class Migration(migrations.Migration):
 
@@ -20,4 +22,6 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('with_mother', 'With the mother in the facility'), ('mother_outside', 'With the mother, outside custody'), ('father', 'With the father'), ('relative', 'With a relative'), ('other_family', 'Other family-based care'), ('foster', 'Foster care'), ('pagoda', 'Pagoda-based care'), ('institution', 'Residential care institution'), ('unknown', 'Unknown')], max_length=20, verbose_name='where the child lives'),
         ),
+        # Altering cases_mother rebuilt the table on SQLite and dropped the search triggers.
+        migrations.RunPython(reinstall, migrations.RunPython.noop),
     ]

@@ -179,3 +179,12 @@ def test_names_never_appear_in_the_url(sokha, women) -> None:
 def test_a_search_token_from_another_session_finds_nothing(sokha, dara, women) -> None:
     url = search(client_for(sokha), q="សុភា").redirect_chain[-1][0]
     assert len(names(client_for(dara).get(url))) == 5  # unknown token: no name filter
+
+
+def test_the_sqlite_search_triggers_survive_every_migration(db) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        triggers = [row[0] for row in cursor.fetchall()]
+    assert triggers == ["cases_mother_fts_ad", "cases_mother_fts_ai", "cases_mother_fts_au"]

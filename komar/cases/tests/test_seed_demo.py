@@ -1,0 +1,296 @@
+"""manage.py seed_demo: deterministic, shaped like the domain figures, consistent and careful."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import QuerySet
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from komar.accounts.models import Organisation, Role, User
+from komar.audit.models import AuditEntry
+from komar.cases import actions
+from komar.cases.management.commands.seed_demo import DEMO_PASSWORD, USERS
+from komar.cases.models import Child, CustodyEpisode, Mother, Placement
+from komar.conftest import make_user, register
+from komar.facilities.models import Facility
+
+pytestmark = pytest.mark.django_db
+
+KHMER = re.compile(r"^[\u1780-\u17ff]+( [\u1780-\u17ff]+)+$")
+LATIN = re.compile(r"^[A-Z][a-z]+( [A-Z][a-z]+)+$")
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def demo_mothers() -> QuerySet[Mother]:
+    return Mother.objects.filter(organisation__name_en__endswith="(demo)")
+
+
+def digest() -> str:
+    """Names, dates and places of every record, independent of row ids."""
+    rows = []
+    mothers = Mother.objects.prefetch_related(
+        "episodes__facility", "children__placements__facility", "consents"
+    )
+    for mother in mothers:
+        episodes = sorted(
+            (e.facility.name_en, e.admission_date, e.legal_status, e.ended_on)
+            for e in mother.episodes.all()
+        )
+        children = sorted(
+            (
+                c.name_km,
+                c.name_latin,
+                c.date_of_birth,
+                sorted((p.kind, p.start_date, p.end_date) for p in c.placements.all()),
+            )
+            for c in mother.children.all()
+        )
+        consents = sorted((c.purpose, c.given_on, c.withdrawn_on) for c in mother.consents.all())
+        rows.append(
+            (
+                str(mother.code),
+                mother.name_km,
+                mother.name_latin,
+                mother.date_of_birth,
+                episodes,
+                children,
+                consents,
+            )
+        )
+    return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()
+
+
+def test_the_same_seed_gives_the_same_data() -> None:
+    seed("--seed", "7", "--size", "60")
+    first = digest()
+    seed("--seed", "7", "--size", "60", "--flush")
+    assert digest() == first
+    seed("--seed", "8", "--size", "60", "--flush")
+    assert digest() != first
+
+
+def test_it_creates_as_many_women_as_asked() -> None:
+    seed("--size", "60")
+    assert Mother.objects.count() == 60
+    assert demo_mothers().count() == 60
+
+
+def test_it_writes_no_audit_rows_for_synthetic_data() -> None:
+    seed("--size", "60")
+    assert not AuditEntry.objects.exists()
+
+
+def test_legal_facts_follow_the_domain_figures() -> None:
+    seed("--size", "300")
+    episodes = [m.latest_episode for m in Mother.objects.select_related("latest_episode")]
+    assert all(e is not None for e in episodes)
+    status = Counter(e.legal_status for e in episodes if e is not None)
+    pre_trial = status["pre_trial"] + status["awaiting_judgment"]
+    assert 0.6 <= pre_trial / 300 <= 0.8
+    assert 0.12 <= status["sentenced"] / 300 <= 0.28
+    assert 0.02 <= status["released"] / 300 <= 0.12
+    drug = CustodyEpisode.objects.filter(
+        pk__in=[e.pk for e in episodes if e is not None], offence_category__is_drug_related=True
+    ).count()
+    assert 0.4 <= drug / 300 <= 0.6
+    first_offence = Mother.objects.filter(first_offence=Mother.FirstOffence.YES).count()
+    assert first_offence / 300 >= 0.93
+    without_lawyer = sum(1 for e in episodes if e is not None and not e.lawyer)
+    assert 0.6 <= without_lawyer / 300 <= 0.8
+    ages = [m.age() for m in Mother.objects.all()]
+    assert all(a is not None and 18 <= a <= 45 for a in ages)
+    pregnant = Mother.objects.filter(is_pregnant=True)
+    assert 0.05 <= pregnant.count() / 300 <= 0.15
+    today = timezone.localdate()
+    for mother in pregnant:
+        assert mother.expected_delivery_date is not None
+        assert today < mother.expected_delivery_date <= today + dt.timedelta(days=245)
+
+
+def test_released_and_transferred_women_have_closed_episodes() -> None:
+    seed("--size", "300")
+    released = Mother.objects.filter(latest_episode__legal_status="released")
+    assert released.exists()
+    for mother in released.select_related("latest_episode"):
+        episode = mother.latest_episode
+        assert episode is not None
+        assert episode.ended_on is not None
+        assert episode.end_reason == "released"
+        assert episode.release_kind
+    transfers = CustodyEpisode.objects.filter(end_reason="transferred")
+    assert transfers.exists()
+    for episode in transfers:
+        later = episode.mother.episodes.exclude(pk=episode.pk).get()
+        assert later.admission_date == episode.ended_on
+        assert later.facility_id != episode.facility_id
+
+
+def test_children_inside_match_the_prison_figures() -> None:
+    seed("--size", "300")
+    inside = [c for c in Child.objects.select_related("current_placement") if c.is_inside]
+    assert 100 <= len(inside) <= 180
+    flags = Counter(f.code for c in inside for f in c.flags())
+    assert flags["over_limit"] >= 1
+    assert flags["near_limit"] >= 1
+    assert all(c.age_months() <= 42 for c in inside)
+    born_inside = sum(1 for c in inside if c.born_in_custody)
+    assert 0.3 <= born_inside / len(inside) <= 0.7
+    kinds = Counter(
+        c.current_placement.kind for c in Child.objects.select_related("current_placement")
+    )
+    assert kinds[Placement.Kind.RELATIVE] > kinds[Placement.Kind.FATHER] > 0
+    assert kinds[Placement.Kind.UNKNOWN] >= 1
+
+
+def test_a_child_born_in_custody_was_born_after_the_admission() -> None:
+    seed("--size", "300")
+    born_inside = Child.objects.filter(born_in_custody=True).select_related("mother")
+    assert born_inside.exists()
+    for child in born_inside:
+        first = child.mother.episodes.order_by("admission_date").first()
+        assert first is not None
+        assert child.date_of_birth > first.admission_date
+
+
+def test_names_are_in_both_scripts() -> None:
+    seed("--size", "300")
+    for mother in Mother.objects.all():
+        assert KHMER.match(mother.name_km), mother.name_km
+        assert LATIN.match(mother.name_latin), mother.name_latin
+    for child in Child.objects.all():
+        assert KHMER.match(child.name_km), child.name_km
+        assert LATIN.match(child.name_latin), child.name_latin
+
+
+def test_latest_episode_and_current_placement_are_consistent() -> None:
+    seed("--size", "300")
+    for mother in Mother.objects.prefetch_related("episodes"):
+        episodes = sorted(mother.episodes.all(), key=lambda e: (e.admission_date, e.pk))
+        assert mother.latest_episode_id == episodes[-1].pk
+        assert all(e.ended_on is not None for e in episodes[:-1])
+    children = Child.objects.select_related(
+        "current_placement", "mother__latest_episode"
+    ).prefetch_related("placements")
+    for child in children:
+        open_placements = [p for p in child.placements.all() if p.end_date is None]
+        assert [p.pk for p in open_placements] == [child.current_placement_id]
+        placement = child.current_placement
+        assert placement is not None
+        if placement.kind == Placement.Kind.WITH_MOTHER:
+            episode = child.mother.latest_episode
+            assert episode is not None and episode.is_open
+            assert placement.facility_id == episode.facility_id
+        else:
+            assert placement.facility_id is None
+
+
+def test_women_are_held_where_women_are_held() -> None:
+    seed("--size", "300")
+    facilities = Counter(
+        m.latest_episode.facility.name_en
+        for m in Mother.objects.select_related("latest_episode__facility")
+        if m.latest_episode is not None
+    )
+    assert set(facilities) <= set(
+        Facility.objects.filter(holds_women=True).values_list("name_en", flat=True)
+    )
+    assert facilities.most_common(1)[0][0] in {
+        "Siem Reap Provincial Prison",
+        "Correctional Centre 2 (Prey Sar)",
+    }
+    ngo = Organisation.objects.get(name_en="Family Links Cambodia (demo)")
+    assert Mother.objects.filter(
+        organisation=ngo, latest_episode__facility__name_en="Siem Reap Provincial Prison"
+    ).exists()
+
+
+def test_demo_users_can_log_in() -> None:
+    output = seed("--size", "10")
+    for spec in USERS:
+        client = Client()
+        request = RequestFactory().post("/accounts/login/")
+        assert client.login(request=request, username=spec.username, password=DEMO_PASSWORD)
+        assert spec.username in output
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="sokha").language == "km"
+    monitor = User.objects.get(username="monitor")
+    assert monitor.facilities.count() == Facility.objects.filter(holds_women=True).count()
+
+
+def test_demo_users_are_reset_when_seeded_again() -> None:
+    seed("--size", "10")
+    sokha = User.objects.get(username="sokha")
+    sokha.set_password("forgotten-password")
+    sokha.role = Role.RESEARCHER
+    sokha.is_active = False
+    sokha.save()
+    sokha.facilities.clear()
+    users = User.objects.count()
+
+    seed("--size", "10", "--flush")
+
+    sokha.refresh_from_db()
+    assert sokha.check_password(DEMO_PASSWORD)
+    assert sokha.role == Role.SOCIAL_WORKER
+    assert sokha.is_active
+    assert list(sokha.facilities.values_list("name_en", flat=True)) == [
+        "Siem Reap Provincial Prison"
+    ]
+    assert User.objects.count() == users
+
+
+def test_it_refuses_to_load_twice_without_flush() -> None:
+    seed("--size", "10")
+    with pytest.raises(CommandError, match="--flush"):
+        seed("--size", "10")
+    assert Mother.objects.count() == 10
+
+
+def test_flush_also_removes_what_people_did_with_the_demo() -> None:
+    seed("--size", "10")
+    mother = demo_mothers().first()
+    assert mother is not None
+    sokha = User.objects.get(username="sokha")
+    actions.do_change_mother(mother, {"phone": "012 000 111"}, expected_version=1, actor=sokha)
+    assert AuditEntry.objects.filter(mother=mother).exists()
+    seed("--size", "10", "--flush")
+    assert not AuditEntry.objects.exists()
+    assert Mother.objects.count() == 10
+
+
+def test_it_refuses_a_database_with_other_women(siem_reap: Facility) -> None:
+    real = Organisation.objects.create(name_en="Real NGO", name_km="អង្គការ", kind="ngo")
+    worker = make_user("worker", real, Role.SOCIAL_WORKER, [siem_reap])
+    woman = register(worker, siem_reap)
+
+    for args in (["--size", "10"], ["--size", "10", "--flush"]):
+        with pytest.raises(CommandError, match="1 women outside the demo"):
+            seed(*args)
+    assert not demo_mothers().exists()
+    assert not User.objects.filter(username="sokha").exists()
+
+    seed("--size", "10", "--flush", "--force")
+    seed("--size", "10", "--flush", "--force")
+    assert Mother.objects.filter(pk=woman.pk).exists()
+    assert demo_mothers().count() == 10
+
+
+def test_it_refuses_to_give_the_demo_password_to_a_real_account() -> None:
+    real_admin = User.objects.create_user(username="admin", password="a-real-secret-password")
+    with pytest.raises(CommandError, match="admin"):
+        seed("--size", "10")
+    real_admin.refresh_from_db()
+    assert real_admin.check_password("a-real-secret-password")
