@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "komar.facilities",
     "komar.cases",
     "komar.audit",
+    "komar.counselling",
+    "komar.assessments",
+    "komar.tasks",
 ]
 
 MIDDLEWARE = [

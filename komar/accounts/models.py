@@ -20,6 +20,7 @@ class Organisation(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=150)
     name_km = models.CharField(_("name (Khmer)"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    phone = models.CharField(_("phone for mothers and carers"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

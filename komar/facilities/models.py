@@ -42,6 +42,19 @@ class Facility(models.Model):
     holds_women = models.BooleanField(_("holds women"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Facts told to every mother counselled in this facility (the information sheet).
+    food_allowance_riel = models.PositiveIntegerField(
+        _("food allowance per child per day (riel)"), null=True, blank=True
+    )
+    health_care_en = models.TextField(_("health care for children (English)"), blank=True)
+    health_care_km = models.TextField(_("health care for children (Khmer)"), blank=True)
+    space_en = models.TextField(_("living space (English)"), blank=True)
+    space_km = models.TextField(_("living space (Khmer)"), blank=True)
+    outdoor_time_en = models.TextField(_("time outdoors (English)"), blank=True)
+    outdoor_time_km = models.TextField(_("time outdoors (Khmer)"), blank=True)
+    visiting_en = models.TextField(_("visiting (English)"), blank=True)
+    visiting_km = models.TextField(_("visiting (Khmer)"), blank=True)
+    facts_updated_on = models.DateField(_("facts last checked on"), null=True, blank=True)
 
     class Meta:
         ordering = ["name_en"]
@@ -50,3 +63,19 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name_km if get_language() == "km" else self.name_en
+
+    def facts(self, language: str) -> dict[str, str | int | bool | None]:
+        """What a mother is told about this facility, in one language."""
+        suffix = "km" if language == "km" else "en"
+        return {
+            "name": self.name_km if suffix == "km" else self.name_en,
+            "food_allowance_riel": self.food_allowance_riel,
+            "has_child_friendly_space": self.has_child_friendly_space,
+            "health_care": getattr(self, f"health_care_{suffix}"),
+            "space": getattr(self, f"space_{suffix}"),
+            "outdoor_time": getattr(self, f"outdoor_time_{suffix}"),
+            "visiting": getattr(self, f"visiting_{suffix}"),
+            "facts_updated_on": self.facts_updated_on.isoformat()
+            if self.facts_updated_on
+            else None,
+        }

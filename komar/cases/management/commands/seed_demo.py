@@ -3,9 +3,9 @@
     manage.py seed_demo [--seed N] [--size N] [--flush] [--force]
 
 Everything belongs to four demo organisations (fixed codes, names ending in "(demo)"); that is how
-`--flush` finds what to delete. The proportions follow docs/domain.md sections 3.2-3.4 (mostly
-pre-trial, about half drug offences, 97% first-time offenders, 70% without a lawyer, about one
-child inside for every two women, some over the stay limit).
+`--flush` finds what to delete. The proportions follow the domain notes (shared/docs/domain.md
+3.2-3.4): mostly pre-trial, about half drug offences, 97% first-time offenders, 70% without a
+lawyer, about one child inside for every two women, a few over the stay limit.
 
 Rows are written with bulk_create, not through cases.actions: the actions write one audit row per
 record, and an audit trail of events that never happened would be false. So no audit rows are
@@ -792,11 +792,16 @@ class Generator:
                 "carer_relationship": "father",
                 "carer_contact": self.phone() if self.chance(0.7) else "",
             }
-        if kind in (Placement.Kind.OTHER_FAMILY, Placement.Kind.FOSTER):
-            relationship = OTHER_FAMILY.pick(rng) if kind == Placement.Kind.OTHER_FAMILY else ""
+        if kind == Placement.Kind.OTHER_FAMILY:
             return {
                 "carer_name": self.person(),
-                "carer_relationship": relationship or "foster carer",
+                "carer_relationship": OTHER_FAMILY.pick(rng),
+                "carer_contact": self.phone(),
+            }
+        if kind == Placement.Kind.FOSTER:
+            return {
+                "carer_name": self.person(),
+                "carer_relationship": "foster carer",
                 "carer_contact": self.phone(),
             }
         if kind == Placement.Kind.PAGODA:
@@ -926,12 +931,12 @@ def ensure_users(
 
 def flush_demo_data(organisation_ids: list[int]) -> int:
     """Delete the demo women and everything recorded about them; return how many women."""
-    pks = list(
-        Mother.objects.filter(organisation_id__in=organisation_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
     with transaction.atomic():
+        pks = list(
+            Mother.objects.filter(organisation_id__in=organisation_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         # In chunks: Django's delete loads every row it deletes.
         for start in range(0, len(pks), CHUNK_SIZE):
             mothers = Mother.objects.filter(pk__in=pks[start : start + CHUNK_SIZE])
@@ -1010,7 +1015,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="run even though the database holds women or users outside the demo",
+            help="run even though the database holds women or users outside the demo "
+            "(or demo data already, without --flush)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

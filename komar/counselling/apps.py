@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CounsellingConfig(AppConfig):
+    name = "komar.counselling"
+    label = "counselling"

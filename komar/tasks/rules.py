@@ -1,0 +1,253 @@
+"""Explainable decision support: each rule is a plain, named, versioned function.
+
+A rule looks at the facts of one child (loaded for many children at once by `load_facts`) and
+returns the facts it used when it fires, or None. Wherever a finding is shown, the screen shows
+the rule's name, version, the facts and the standard it rests on. Change a rule's logic →
+bump its version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from komar.assessments.actions import DeterminationReason, determination_reasons
+from komar.assessments.models import Assessment, Determination
+from komar.cases.models import Child
+from komar.counselling.models import CareOption, ChildDecision
+
+
+@dataclass
+class ChildFacts:
+    """Everything the rules may look at for one child."""
+
+    child: Child
+    today: dt.date
+    decisions: list[ChildDecision] = field(default_factory=list)  # newest first
+    assessments: list[Assessment] = field(default_factory=list)  # newest first
+    determinations: list[Determination] = field(default_factory=list)  # newest first
+
+    @property
+    def latest_decision(self) -> ChildDecision | None:
+        return self.decisions[0] if self.decisions else None
+
+    @property
+    def latest_assessment(self) -> Assessment | None:
+        return self.assessments[0] if self.assessments else None
+
+    @property
+    def has_approved_assessment(self) -> bool:
+        return any(a.status == Assessment.Status.APPROVED for a in self.assessments)
+
+    @property
+    def current_determination(self) -> Determination | None:
+        for determination in self.determinations:
+            if determination.review_on >= self.today:
+                return determination
+        return None
+
+    @property
+    def institution_proposed(self) -> bool:
+        decision, assessment = self.latest_decision, self.latest_assessment
+        return (decision is not None and decision.decision == CareOption.INSTITUTION) or (
+            assessment is not None and assessment.recommendation == CareOption.INSTITUTION
+        )
+
+
+Facts = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    version: int
+    title: str | Promise
+    standard: str | Promise
+    level: str  # "danger" (a flag to act on) or "warning"
+    check: Callable[[ChildFacts], Facts | None]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+    child: Child
+    facts: Facts
+
+    @property
+    def label(self) -> str:
+        return str(self.rule.title)
+
+
+RULES: list[Rule] = []
+
+
+def rule(
+    code: str, *, version: int, title: str | Promise, standard: str | Promise, level: str
+) -> Callable[[Callable[[ChildFacts], Facts | None]], Callable[[ChildFacts], Facts | None]]:
+    def register(
+        check: Callable[[ChildFacts], Facts | None],
+    ) -> Callable[[ChildFacts], Facts | None]:
+        RULES.append(Rule(code, version, title, standard, level, check))
+        return check
+
+    return register
+
+
+def _date(value: dt.date) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+def _yes_no(value: bool) -> str:
+    return str(_("yes")) if value else str(_("no"))
+
+
+@rule(
+    "no_counselling",
+    version=1,
+    title=_("A child inside with no counselling on record"),
+    standard=_("Bangkok Rules 2(2) and 49; UN Alternative Care Guidelines para. 48"),
+    level="warning",
+)
+def no_counselling(f: ChildFacts) -> Facts | None:
+    if f.child.is_inside and not f.decisions:
+        return {
+            str(_("Lives")): str(_("with the mother in the facility")),
+            str(_("Decisions on record")): "0",
+        }
+    return None
+
+
+@rule(
+    "review_overdue",
+    version=1,
+    title=_("The review of the decision is overdue"),
+    standard=_("UN Alternative Care Guidelines para. 67 (review at least every three months)"),
+    level="danger",
+)
+def review_overdue(f: ChildFacts) -> Facts | None:
+    decision = f.latest_decision
+    if decision is not None and decision.session.review_on < f.today:
+        return {
+            str(_("Latest decision")): str(decision.get_decision_display()),
+            str(_("Review date")): _date(decision.session.review_on),
+            str(_("Today")): _date(f.today),
+        }
+    return None
+
+
+@rule(
+    "determination_required",
+    version=1,
+    title=_("A formal best-interests determination is required"),
+    standard=_("Bangkok Rule 52; UN Guidelines for the Alternative Care of Children paras. 56-58"),
+    level="danger",
+)
+def determination_required(f: ChildFacts) -> Facts | None:
+    reasons = determination_reasons(f.latest_assessment, f.child, f.today)
+    if not reasons or f.current_determination is not None:
+        return None
+    labels = {
+        DeterminationReason.CONTESTED: _("the mother contests separation"),
+        DeterminationReason.OVER_LIMIT: _("the child is over the stay limit"),
+        DeterminationReason.INSTITUTION: _("a residential institution is proposed"),
+    }
+    facts = {str(_("Why")): ", ".join(str(labels[r]) for r in reasons)}
+    if DeterminationReason.OVER_LIMIT in reasons:
+        facts[str(_("Stay limit"))] = _date(f.child.stay_limit_date)
+    facts[str(_("Current determination"))] = str(_("none"))
+    return facts
+
+
+@rule(
+    "institution_under_three",
+    version=1,
+    title=_("A residential institution is proposed for a child under three"),
+    standard=_(
+        "UN Guidelines for the Alternative Care of Children para. 22 (family-based care "
+        "for children under three)"
+    ),
+    level="danger",
+)
+def institution_under_three(f: ChildFacts) -> Facts | None:
+    age = f.child.age_months(f.today)
+    if f.institution_proposed and age < 36:
+        return {
+            str(_("Age in months")): str(age),
+            str(_("Proposed")): str(CareOption.INSTITUTION.label),
+        }
+    return None
+
+
+@rule(
+    "near_limit_without_assessment",
+    version=1,
+    title=_("Near the stay limit with no approved best-interests assessment"),
+    standard=_(
+        "Bangkok Rule 52(1) and (2): separation decided by individual assessment, only "
+        "once alternative care is identified"
+    ),
+    level="danger",
+)
+def near_limit_without_assessment(f: ChildFacts) -> Facts | None:
+    days = f.child.days_left(f.today)
+    near = f.child.is_inside and 0 <= days <= settings.KOMAR_STAY_LIMIT_WARNING_DAYS
+    if near and not f.has_approved_assessment:
+        return {
+            str(_("Stay limit")): _date(f.child.stay_limit_date),
+            str(_("Days left")): str(days),
+            str(_("Approved assessment")): _yes_no(False),
+        }
+    return None
+
+
+def load_facts(children: Iterable[Child], today: dt.date) -> list[ChildFacts]:
+    """The facts of many children in a fixed number of queries (children need
+    `current_placement` selected)."""
+    children = list(children)
+    by_child: dict[int, ChildFacts] = {c.pk: ChildFacts(c, today) for c in children}
+    ids = list(by_child)
+    decisions = (
+        ChildDecision.objects.filter(child_id__in=ids)
+        .select_related("session")
+        .order_by("-session__held_on", "-session__created_at", "-pk")
+    )
+    grouped: dict[int, list[ChildDecision]] = defaultdict(list)
+    for decision in decisions:
+        assert decision.child_id is not None
+        grouped[decision.child_id].append(decision)
+    for child_id, rows in grouped.items():
+        by_child[child_id].decisions = rows
+    for assessment in Assessment.objects.filter(child_id__in=ids).order_by(
+        "-assessed_on", "-created_at"
+    ):
+        by_child[assessment.child_id].assessments.append(assessment)
+    for determination in Determination.objects.filter(child_id__in=ids).order_by(
+        "-held_on", "-created_at"
+    ):
+        by_child[determination.child_id].determinations.append(determination)
+    return list(by_child.values())
+
+
+def evaluate(facts: Iterable[ChildFacts]) -> list[Finding]:
+    findings = []
+    for child_facts in facts:
+        for r in RULES:
+            used = r.check(child_facts)
+            if used is not None:
+                findings.append(Finding(r, child_facts.child, used))
+    return findings
+
+
+def findings_for_children(children: Iterable[Child], today: dt.date) -> dict[int, list[Finding]]:
+    """Findings grouped by child id, for a page that shows several children."""
+    grouped: dict[int, list[Finding]] = defaultdict(list)
+    for finding in evaluate(load_facts(children, today)):
+        grouped[finding.child.pk].append(finding)
+    return grouped
