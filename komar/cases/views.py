@@ -52,6 +52,7 @@ from komar.cases.models import CustodyEpisode, Mother, Placement
 from komar.cases.queries import filter_mothers, timeline, with_list_relations
 from komar.cases.search import find_likely_duplicates, search_mothers
 from komar.lib.http import client_ip
+from komar.tasks.rules import findings_for_children
 
 MAX_CHILDREN_IN_FORM = 8
 
@@ -196,9 +197,7 @@ def mother_register(request: HttpRequest) -> HttpResponse:
                 if (
                     placed["kind"] == Placement.Kind.WITH_MOTHER
                     and placed["start_date"] < episode_form.cleaned_data["admission_date"]
-                    and not f.child.cleaned_data.get("born_in_custody")
                 ):
-                    # A child usually enters with her mother; an earlier date is a typing slip.
                     f.placement.add_error(
                         "start_date",
                         _("A child cannot be with her mother inside before admission."),
@@ -214,18 +213,25 @@ def mother_register(request: HttpRequest) -> HttpResponse:
                     dob_is_estimated=mother_form.cleaned_data["dob_is_estimated"],
                 )
             if not duplicates:
-                mother = actions.do_register_mother(
-                    mother_data=mother_form.cleaned_data,
-                    episode_data=episode_form.cleaned_data if in_custody else None,
-                    children=[
-                        (f.child.cleaned_data, f.placement.cleaned_data) for f in child_forms
-                    ],
-                    organisation=organisation,
-                    actor=user,
-                    ip=client_ip(request),
-                )
-                messages.success(request, _("Registered. Check the file below."))
-                return redirect("cases:mother_file", code=mother.code)
+                try:
+                    mother = actions.do_register_mother(
+                        mother_data=mother_form.cleaned_data,
+                        episode_data=episode_form.cleaned_data if in_custody else None,
+                        children=[
+                            (f.child.cleaned_data, f.placement.cleaned_data) for f in child_forms
+                        ],
+                        organisation=organisation,
+                        actor=user,
+                        ip=client_ip(request),
+                    )
+                except actions.InvalidAction:
+                    # The forms check the same rules; this only guards against a gap between them.
+                    mother_form.add_error(
+                        None, _("This registration cannot be saved as it is. Check the dates.")
+                    )
+                else:
+                    messages.success(request, _("Registered. Check the file below."))
+                    return redirect("cases:mother_file", code=mother.code)
     return render(
         request,
         "cases/mother_register.html",
@@ -252,10 +258,9 @@ def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     children = list(mother.children.select_related("current_placement__facility"))
     placements = list(Placement.objects.filter(child__mother=mother).select_related("facility"))
     consents = list(mother.consents.all())
-    history: list[Placement] = []
+    findings = findings_for_children(children, timezone.localdate())
     for child in children:
-        child.history = [p for p in placements if p.child_id == child.pk]  # type: ignore[attr-defined]
-        history.extend(child.history)  # type: ignore[attr-defined]
+        child.findings = findings.get(child.pk, [])  # type: ignore[attr-defined]
     audit_entries = None
     if user.can_read_audit:
         audit_entries = (
@@ -545,10 +550,12 @@ def child_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     with transaction.atomic():
         do_log_file_view(actor=user, obj=child, mother=child.mother, ip=client_ip(request))
     placements = child.placements.select_related("facility")
+    today = timezone.localdate()
     return render(
         request,
         "cases/child_file.html",
         {
+            "findings": findings_for_children([child], today).get(child.pk, []),
             "child": child,
             "mother": child.mother,
             "placements": placements,

@@ -84,6 +84,11 @@ class Finding:
     def label(self) -> str:
         return str(self.rule.title)
 
+    @property
+    def as_list(self) -> list[Finding]:
+        """For templates that show one finding with the shared findings include."""
+        return [self]
+
 
 RULES: list[Rule] = []
 

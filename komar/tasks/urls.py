@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from komar.tasks import views
 
 app_name = "tasks"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_work, name="my_work"),
+    path("rules/", views.rule_list, name="rule_list"),
+]

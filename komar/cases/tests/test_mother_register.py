@@ -205,3 +205,15 @@ def test_an_account_without_an_organisation_cannot_register(siem_reap) -> None:
     loner = User.objects.create_user("loner", password="x-long-password-1", role="social_worker")
     assert client_for(loner).post(URL, form_data(siem_reap)).status_code == 403
     assert not Mother.objects.exists()
+
+
+def test_a_child_born_inside_cannot_be_placed_before_admission(sokha, siem_reap) -> None:
+    data = form_data(
+        siem_reap,
+        **{"c0-child-born_in_custody": "on", "c0-placement-start_date": "2026-02-01"},
+    )
+    data["e-admission_date"] = "2026-03-01"
+    response = client_for(sokha).post(URL, data)
+    assert response.status_code == 200
+    assert "before admission" in response.content.decode()
+    assert not Mother.objects.exists()

@@ -1,0 +1,77 @@
+"""What a user has to do: due reviews, assessments to approve, flags on her files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from komar.accounts.models import User
+from komar.assessments.actions import APPROVER_ROLES
+from komar.assessments.models import Assessment
+from komar.cases.access import mothers_for_user
+from komar.cases.models import Child, Placement
+from komar.counselling.models import ChildDecision, CounsellingSession
+from komar.tasks.rules import Finding, evaluate, load_facts
+
+REVIEW_HORIZON_DAYS = 14
+MAX_ROWS = 100
+
+
+def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
+    """Each woman's latest session whose review date is past or within two weeks."""
+    later = CounsellingSession.objects.filter(
+        mother=OuterRef("mother"), held_on__gt=OuterRef("held_on")
+    )
+    return (
+        CounsellingSession.objects.filter(
+            mother__in=mothers_for_user(user),
+            review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
+        )
+        .exclude(Exists(later))
+        .select_related("mother")
+        .order_by("review_on")[:MAX_ROWS]
+    )
+
+
+def assessments_to_approve(user: User) -> QuerySet[Assessment]:
+    if user.role not in APPROVER_ROLES or user.organisation_id is None:
+        return Assessment.objects.none()
+    return (
+        Assessment.objects.filter(
+            organisation_id=user.organisation_id,
+            status=Assessment.Status.SUBMITTED,
+            child__mother__in=mothers_for_user(user),
+        )
+        .exclude(assessor=user)
+        .select_related("child", "assessor")
+        .order_by("submitted_at")[:MAX_ROWS]
+    )
+
+
+def assessments_returned_to(user: User) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(assessor=user, status=Assessment.Status.RETURNED)
+        .select_related("child")
+        .order_by("-decided_at")[:MAX_ROWS]
+    )
+
+
+def children_to_check(user: User) -> QuerySet[Child]:
+    """The children a rule can fire for: inside, or with a decision or assessment on record."""
+    return (
+        Child.objects.filter(mother__in=mothers_for_user(user))
+        .filter(
+            Q(current_placement__kind=Placement.Kind.WITH_MOTHER)
+            | Exists(ChildDecision.objects.filter(child=OuterRef("pk")))
+            | Exists(Assessment.objects.filter(child=OuterRef("pk")))
+        )
+        .select_related("current_placement", "mother")
+    )
+
+
+def findings_for_user(user: User, today: dt.date) -> list[Finding]:
+    findings = evaluate(load_facts(children_to_check(user), today))
+    order = {"danger": 0, "warning": 1}
+    findings.sort(key=lambda f: (order.get(f.rule.level, 2), f.rule.code, f.child.date_of_birth))
+    return findings

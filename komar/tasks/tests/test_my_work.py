@@ -1,0 +1,86 @@
+import datetime as dt
+
+import time_machine
+from django.urls import reverse
+
+from komar.conftest import client_for, register
+from komar.tasks.tests.factories import assess, counsel
+
+URL = reverse("tasks:my_work")
+
+
+def test_anonymous_is_sent_to_login(client) -> None:
+    assert client.get(URL).status_code == 302
+
+
+def test_a_researcher_has_no_casework(researcher) -> None:
+    assert client_for(researcher).get(URL).status_code == 403
+
+
+def test_wrong_method(sokha) -> None:
+    assert client_for(sokha).post(URL).status_code == 405
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
+def test_it_lists_overdue_reviews_and_flags_with_their_rule(sokha, sophea) -> None:
+    child = sophea.children.get(name_latin="Sok Vichet")
+    counsel(child, sokha, review_on=dt.date(2026, 5, 20))
+    html = client_for(sokha).get(URL).content.decode()
+    assert "Overdue" in html
+    assert sophea.name_latin in html
+    assert 'data-rule="review_overdue"' in html
+    assert "UN Alternative Care Guidelines para. 67" in html
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
+def test_a_supervisor_sees_assessments_awaiting_her_approval(sokha, dara, sophea) -> None:
+    from komar.assessments.actions import do_submit_assessment
+
+    child = sophea.children.first()
+    do_submit_assessment(assess(child, sokha), actor=sokha)
+    assert child.display_name in client_for(dara).get(URL).content.decode()
+    # The assessor does not approve her own.
+    assert "Nothing awaits your approval." in client_for(sokha).get(URL).content.decode()
+
+
+def test_an_outsider_sees_nothing_of_other_files(outsider, sokha, sophea) -> None:
+    counsel(sophea.children.get(name_latin="Sok Vichet"), sokha, review_on=dt.date(2020, 1, 1))
+    html = client_for(outsider).get(URL).content.decode()
+    assert sophea.name_latin not in html
+
+
+def test_the_number_of_queries_does_not_grow(
+    sokha, siem_reap, django_assert_max_num_queries
+) -> None:
+    from komar.conftest import child_inside
+
+    client = client_for(sokha)
+
+    def load() -> None:
+        assert client.get(URL).status_code == 200
+
+    for _ in range(2):
+        mother = register(sokha, siem_reap, children=[child_inside()])
+        counsel(mother.children.get(), sokha, review_on=dt.date(2020, 1, 1))
+    with django_assert_max_num_queries(14) as before:
+        load()
+    for _ in range(6):
+        mother = register(sokha, siem_reap, children=[child_inside()])
+        counsel(mother.children.get(), sokha, review_on=dt.date(2020, 1, 1))
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        load()
+
+
+def test_the_rule_list_explains_every_rule(sokha) -> None:
+    from komar.tasks.rules import RULES
+
+    html = client_for(sokha).get(reverse("tasks:rule_list")).content.decode()
+    for rule in RULES:
+        assert f'id="rule-{rule.code}"' in html
+
+
+def test_the_file_shows_a_flag_with_its_explanation(sokha, sophea) -> None:
+    html = client_for(sokha).get(sophea.get_absolute_url()).content.decode()
+    assert 'data-rule="no_counselling"' in html
+    assert "Bangkok Rules 2(2) and 49" in html
+    assert "Decisions on record" in html
