@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -51,6 +52,7 @@ from komar.cases.forms import (
 from komar.cases.models import CustodyEpisode, Mother, Placement
 from komar.cases.queries import filter_mothers, timeline, with_list_relations
 from komar.cases.search import find_likely_duplicates, search_mothers
+from komar.counselling.models import ChildDecision
 from komar.lib.http import client_ip
 from komar.tasks.rules import findings_for_children
 
@@ -258,6 +260,11 @@ def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     children = list(mother.children.select_related("current_placement__facility"))
     placements = list(Placement.objects.filter(child__mother=mother).select_related("facility"))
     consents = list(mother.consents.all())
+    sessions = list(
+        mother.counselling_sessions.select_related("counsellor").prefetch_related(
+            Prefetch("decisions", queryset=ChildDecision.objects.select_related("child"))
+        )
+    )
     findings = findings_for_children(children, timezone.localdate())
     for child in children:
         child.findings = findings.get(child.pk, [])  # type: ignore[attr-defined]
@@ -275,6 +282,7 @@ def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             "episodes": episodes,
             "children": children,
             "consents": consents,
+            "sessions": sessions,
             "timeline": timeline(mother, episodes, children, placements, consents),
             "audit_entries": audit_entries,
             "can_write": user.can_write_cases,
@@ -556,6 +564,9 @@ def child_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "cases/child_file.html",
         {
             "findings": findings_for_children([child], today).get(child.pk, []),
+            "decisions": child.decisions.select_related("session").order_by("-session__held_on"),
+            "assessments": child.assessments.select_related("assessor"),
+            "determinations": child.determinations.all(),
             "child": child,
             "mother": child.mother,
             "placements": placements,

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import QuerySet
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from komar.accounts.models import Organisation, Role, User
@@ -294,3 +294,9 @@ def test_it_refuses_to_give_the_demo_password_to_a_real_account() -> None:
         seed("--size", "10")
     real_admin.refresh_from_db()
     assert real_admin.check_password("a-real-secret-password")
+
+
+def test_it_refuses_to_run_in_production_mode() -> None:
+    with override_settings(PRODUCTION=True), pytest.raises(CommandError, match="KOMAR_PRODUCTION"):
+        seed("--size", "10")
+    assert not User.objects.filter(username="admin").exists()
