@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from komar.counselling import views
 
 app_name = "counselling"
-urlpatterns: list = []
+urlpatterns = [
+    path("women/<uuid:code>/new/", views.session_new, name="session_new"),
+    path("sessions/<uuid:code>/", views.session_detail, name="session_detail"),
+    path(
+        "sessions/<uuid:code>/summary.pdf",
+        views.session_summary_pdf,
+        name="session_summary_pdf",
+    ),
+    path("facilities/<uuid:code>/sheet.pdf", views.facility_sheet_pdf, name="facility_sheet_pdf"),
+]

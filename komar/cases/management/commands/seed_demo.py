@@ -31,12 +31,18 @@ from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import models, transaction
+from django.db.models import (
+    ForeignObjectRel,
+    OuterRef,
+    ProtectedError,
+    QuerySet,
+    RestrictedError,
+    Subquery,
+)
 from django.utils import timezone
 
 from komar.accounts.models import Organisation, Role, User
-from komar.audit.models import AuditEntry
 from komar.cases.models import Child, Consent, CustodyEpisode, Mother, OffenceCategory, Placement
 from komar.facilities.models import Facility, Province
 from komar.lib.dates import add_months, earliest_birth_date_reaching_on_or_after
@@ -941,8 +947,7 @@ def flush_demo_data(organisation_ids: list[int]) -> int:
         for start in range(0, len(pks), CHUNK_SIZE):
             mothers = Mother.objects.filter(pk__in=pks[start : start + CHUNK_SIZE])
             children = Child.objects.filter(mother__in=mothers)
-            # Written when people tried the demo; they point at records that are about to go.
-            AuditEntry.objects.filter(mother__in=mothers).delete()
+            delete_in_dependency_order(records_about(mothers))
             children.update(current_placement=None)
             mothers.update(latest_episode=None)
             Placement.objects.filter(child__in=children).delete()
@@ -951,6 +956,50 @@ def flush_demo_data(organisation_ids: list[int]) -> int:
             CustodyEpisode.objects.filter(mother__in=mothers).delete()
             mothers.delete()
     return len(pks)
+
+
+def records_about(mothers: QuerySet[Mother]) -> list[QuerySet[Any]]:
+    """Rows in other apps that protect the demo records from deletion.
+
+    Written when people tried the demo (audit entries, counselling sessions, assessments...).
+    Found through the relations rather than listed, so apps added later are covered too.
+    """
+    scopes: dict[type[models.Model], QuerySet[Any]] = {
+        Mother: mothers,
+        CustodyEpisode: CustodyEpisode.objects.filter(mother__in=mothers),
+        Child: Child.objects.filter(mother__in=mothers),
+        Placement: Placement.objects.filter(child__mother__in=mothers),
+        Consent: Consent.objects.filter(mother__in=mothers),
+    }
+    found: list[QuerySet[Any]] = []
+    for model, rows in scopes.items():
+        # Hidden relations too: the audit trail's link to a woman has no reverse name.
+        for relation in model._meta.get_fields(include_hidden=True):
+            if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
+                continue
+            related = relation.field.model
+            if related in scopes or relation.on_delete not in (models.PROTECT, models.RESTRICT):
+                continue
+            lookup = {f"{relation.field.name}__in": rows}
+            found.append(related._base_manager.filter(**lookup))
+    return found
+
+
+def delete_in_dependency_order(querysets: list[QuerySet[Any]]) -> None:
+    """Delete each queryset, retrying those that other pending rows still protect."""
+    pending = querysets
+    while pending:
+        blocked = []
+        for queryset in pending:
+            try:
+                with transaction.atomic():
+                    queryset.delete()
+            except (ProtectedError, RestrictedError):
+                blocked.append(queryset)
+        if len(blocked) == len(pending):
+            names = ", ".join(sorted({q.model._meta.label for q in blocked}))
+            raise CommandError(f"Cannot delete demo records still referred to by: {names}.")
+        pending = blocked
 
 
 def insert(rows: list[WomanRows]) -> None:
@@ -1015,8 +1064,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="run even though the database holds women or users outside the demo "
-            "(or demo data already, without --flush)",
+            help="run even in production mode, or with women or users outside the demo "
+            "(or demo data already there, without --flush)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -1033,6 +1082,12 @@ class Command(BaseCommand):
         )
         if not women_facilities:
             raise CommandError("No facility holds women; run the migrations first.")
+        siem_reap = facility_by_name(SIEM_REAP)
+        offences = {o.code: o for o in OffenceCategory.objects.all()}
+        missing = set(OFFENCES.items) - set(offences)
+        if missing:
+            raise CommandError(f"Offence categories missing: {', '.join(sorted(missing))}.")
+
         with transaction.atomic():
             organisation_ids = demo_organisation_ids()
             if options["flush"] and organisation_ids:
@@ -1052,17 +1107,14 @@ class Command(BaseCommand):
                     for f in women_facilities
                 ]
             ),
-            siem_reap=facility_by_name(SIEM_REAP),
+            siem_reap=siem_reap,
             provinces=tuple(Province.objects.order_by("code")),
-            offences={o.code: o for o in OffenceCategory.objects.all()},
+            offences=offences,
             organisations=organisations,
             users=users,
             limit_months=settings.KOMAR_CHILD_STAY_LIMIT_MONTHS,
             warning_days=settings.KOMAR_STAY_LIMIT_WARNING_DAYS,
         )
-        missing = set(OFFENCES.items) - set(ref.offences)
-        if missing:
-            raise CommandError(f"Offence categories missing: {', '.join(sorted(missing))}.")
         generator = Generator(random.Random(options["seed"]), ref)  # noqa: S311 - not secrets
         done = 0
         while done < size:
@@ -1077,6 +1129,11 @@ class Command(BaseCommand):
     def check_database(self, *, force: bool, flush: bool) -> None:
         if force:
             return
+        if getattr(settings, "PRODUCTION", False):
+            raise CommandError(
+                "KOMAR_PRODUCTION is on: refusing to create accounts with a published password "
+                "(--force to do it anyway)."
+            )
         demo = Mother.objects.filter(organisation__code__in=DEMO_ORGANISATION_CODES)
         others = Mother.objects.exclude(organisation__code__in=DEMO_ORGANISATION_CODES).count()
         if others:

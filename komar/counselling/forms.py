@@ -1,0 +1,292 @@
+"""The counselling session form: one server-rendered page that works without JavaScript.
+
+`SessionEntry` holds the session form and one decision row per child, and checks what needs
+both (at least one decision; a written justification when an institution is proposed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.forms.boundfield import BoundWidget
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from komar.cases.forms import DateInput
+from komar.cases.models import Child, Mother
+from komar.counselling.models import (
+    CareOption,
+    ChildDecision,
+    CounsellingSession,
+    Factor,
+    Topic,
+)
+
+# UN Guidelines for the Alternative Care of Children, para. 67: review at least every 3 months.
+REVIEW_AFTER_DAYS = 90
+
+SESSION_FIELDS = [
+    "held_on",
+    "stage",
+    "about_unborn_child",
+    "with_prison_staff",
+    "with_relatives",
+    "with_lawyer",
+    "with_interpreter",
+    "participants_note",
+    "options_discussed",
+    "topics_given",
+    "mothers_words",
+    "preference",
+    "institution_justification",
+    "review_on",
+]
+
+
+def _label(model: type[models.Model], name: str) -> Any:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return capfirst(field.verbose_name)
+
+
+@dataclass
+class FactorRow:
+    """One factor in the form: its tick box and its "main factor" radio button."""
+
+    factor: Factor
+    checkbox: BoundWidget
+    radio: BoundWidget
+
+
+@dataclass
+class FactorGroup:
+    label: str
+    rows: list[FactorRow]
+
+
+class SessionForm(forms.ModelForm):
+    options_discussed = forms.MultipleChoiceField(
+        label=_label(CounsellingSession, "options_discussed"),
+        choices=CareOption.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    topics_given = forms.MultipleChoiceField(
+        label=_label(CounsellingSession, "topics_given"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    factors = forms.ModelMultipleChoiceField(
+        label=_("Factors behind her choice"),
+        queryset=Factor.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    main_factor = forms.ModelChoiceField(
+        label=_("The main factor"),
+        queryset=Factor.objects.none(),
+        widget=forms.RadioSelect,
+        required=False,
+        blank=True,
+        empty_label=_("She named no main factor"),
+    )
+
+    class Meta:
+        model = CounsellingSession
+        fields = SESSION_FIELDS
+        widgets = {
+            "held_on": DateInput(),
+            "review_on": DateInput(),
+            "mothers_words": forms.Textarea(attrs={"rows": 4}),
+            "institution_justification": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "mothers_words": _("Write what she said, in Khmer or in English, as she said it."),
+            "institution_justification": _(
+                "Required if a residential institution is her preference or a decision. It "
+                "raises a flag: a best-interests determination is then required."
+            ),
+            "review_on": _("At the latest three months after the session."),
+        }
+
+    def __init__(self, *args: Any, mother: Mother, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mother = mother
+        if not mother.is_pregnant:
+            del self.fields["about_unborn_child"]
+        active = Factor.objects.filter(is_active=True)
+        for name in ("factors", "main_factor"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = active
+        preference = self.fields["preference"]
+        assert isinstance(preference, forms.ChoiceField)
+        preference.choices = [("", _("Not stated")), *CareOption.choices]
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("held_on", today)
+            self.initial.setdefault("review_on", today + dt.timedelta(days=REVIEW_AFTER_DAYS))
+
+    def clean_held_on(self) -> dt.date:
+        value: dt.date = self.cleaned_data["held_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        held_on, review_on = cleaned.get("held_on"), cleaned.get("review_on")
+        if held_on and review_on and review_on < held_on:
+            self.add_error("review_on", _("The review date is before the session."))
+        main = cleaned.get("main_factor")
+        if main is not None and main not in cleaned.get("factors", []):
+            self.add_error(
+                "main_factor", _("The main factor must be one of the factors ticked above.")
+            )
+        return cleaned
+
+    @property
+    def participant_fields(self) -> list[forms.BoundField]:
+        names = ["with_prison_staff", "with_relatives", "with_lawyer", "with_interpreter"]
+        return [self[name] for name in names]
+
+    def factor_groups(self) -> list[FactorGroup]:
+        """Active factors grouped Personal, then External, each with its two inputs."""
+        checkboxes = {str(w.data["value"]): w for w in self["factors"]}
+        radios = {str(w.data["value"]): w for w in self["main_factor"]}
+        field = self.fields["factors"]
+        assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
+        factors = list(field.queryset)
+        groups = []
+        for group, label in Factor.Group.choices:
+            rows = [
+                FactorRow(f, checkboxes[str(f.pk)], radios[str(f.pk)])
+                for f in factors
+                if f.group == group
+            ]
+            if rows:
+                groups.append(FactorGroup(str(label), rows))
+        return groups
+
+    def no_main_factor_radio(self) -> BoundWidget:
+        return next(w for w in self["main_factor"] if str(w.data["value"]) == "")
+
+    def session_data(self) -> dict[str, Any]:
+        """The session's own fields, as `do_record_session` takes them."""
+        return {name: self.cleaned_data[name] for name in SESSION_FIELDS if name in self.fields}
+
+
+class DecisionForm(forms.Form):
+    """What was decided in this session for one child, or for her unborn child."""
+
+    decision = forms.ChoiceField(
+        label=_label(ChildDecision, "decision"),
+        choices=[("", _("No decision in this session")), *CareOption.choices],
+        required=False,
+    )
+    decided_by = forms.ChoiceField(
+        label=_label(ChildDecision, "decided_by"),
+        choices=[("", "---------"), *ChildDecision.DecidedBy.choices],
+        required=False,
+        initial=ChildDecision.DecidedBy.MOTHER,
+    )
+    carer_name = forms.CharField(
+        label=_label(ChildDecision, "carer_name"),
+        max_length=150,
+        required=False,
+        help_text=_("The person or place that will care for the child, if known."),
+    )
+    notes = forms.CharField(label=_label(ChildDecision, "notes"), max_length=300, required=False)
+
+    def __init__(self, data: Any = None, *, prefix: str, child: Child | None) -> None:
+        super().__init__(data, prefix=prefix)
+        self.child = child
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision"):
+            if not cleaned.get("decided_by"):
+                self.add_error("decided_by", _("Say who decided."))
+        elif cleaned.get("carer_name") or cleaned.get("notes"):
+            self.add_error(
+                "decision", _("Choose the decision, or clear the carer and notes of this row.")
+            )
+        return cleaned
+
+    @property
+    def has_decision(self) -> bool:
+        return bool(getattr(self, "cleaned_data", {}).get("decision"))
+
+    def as_decision(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "child": self.child,
+            "decision": data["decision"],
+            "decided_by": data["decided_by"],
+            "carer_name": data["carer_name"],
+            "notes": data["notes"],
+        }
+
+
+class SessionEntry:
+    """The whole page: the session form and a decision row for each of her children."""
+
+    def __init__(self, data: Any, *, mother: Mother, children: list[Child]) -> None:
+        self.form = SessionForm(data, mother=mother)
+        self.rows = [DecisionForm(data, prefix=f"child-{c.code}", child=c) for c in children]
+        self.unborn_row = (
+            DecisionForm(data, prefix="unborn", child=None) if mother.is_pregnant else None
+        )
+        self.decisions_error = ""
+
+    @property
+    def all_rows(self) -> list[DecisionForm]:
+        return [*self.rows, *([self.unborn_row] if self.unborn_row is not None else [])]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(
+            self.form.errors or self.decisions_error or any(r.errors for r in self.all_rows)
+        )
+
+    def is_valid(self) -> bool:
+        self.form.is_valid()
+        for row in self.all_rows:
+            row.is_valid()
+        # The checks below need several forms; they run even when one form has other errors, so
+        # that she sees every problem at once.
+        about_unborn = self.form.cleaned_data.get("about_unborn_child", False)
+        unborn = self.unborn_row
+        if unborn is not None and unborn.has_decision and not about_unborn:
+            unborn.add_error(
+                "decision",
+                _("Tick “about her unborn child” above, or leave this row without a decision."),
+            )
+        decided = [r for r in self.all_rows if r.has_decision]
+        if not decided:
+            self.decisions_error = str(_("Record a decision for at least one child."))
+        proposes_institution = self.form.cleaned_data.get("preference") == (
+            CareOption.INSTITUTION
+        ) or any(r.cleaned_data["decision"] == CareOption.INSTITUTION for r in decided)
+        if (
+            proposes_institution
+            and not self.form.cleaned_data.get("institution_justification")
+            and "institution_justification" not in self.form.errors
+        ):
+            self.form.add_error(
+                "institution_justification",
+                _(
+                    "A residential institution is the last resort: write why it is considered. "
+                    "Saving it raises a flag: a best-interests determination is then required."
+                ),
+            )
+        return not self.has_errors
+
+    def decisions(self) -> list[dict[str, Any]]:
+        return [r.as_decision() for r in self.all_rows if r.has_decision]
