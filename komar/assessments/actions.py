@@ -20,7 +20,7 @@ from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
 from komar.cases.actions import EditConflict
 from komar.cases.models import Child
-from komar.counselling.models import CareOption
+from komar.counselling.models import CareOption, ChildDecision
 
 Status = Assessment.Status
 APPROVER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
@@ -36,14 +36,31 @@ class DeterminationReason:
     INSTITUTION = "institution"
 
 
-def determination_reasons(assessment: Assessment | None, child: Child, today: dt.date) -> list[str]:
-    """Why a formal determination is required (Bangkok Rule 52; UN Alternative Care Guidelines)."""
+def determination_reasons(
+    assessment: Assessment | None,
+    child: Child,
+    today: dt.date,
+    decision: ChildDecision | None = None,
+) -> list[str]:
+    """Why a formal determination is required (Bangkok Rule 52; UN Alternative Care Guidelines).
+
+    `assessment` is the child's latest best-interests assessment and `decision` the latest
+    decision of a counselling session: a separation decided against the mother's wish is
+    contested, and an institution proposed in either is a reason.
+    """
     reasons = []
-    if assessment is not None and assessment.mother_contests_separation:
+    contested_in_session = (
+        decision is not None
+        and decision.decided_by == ChildDecision.DecidedBy.OTHERS_AGAINST_HER_WISH
+        and decision.decision != CareOption.WITH_MOTHER
+    )
+    if (assessment is not None and assessment.mother_contests_separation) or contested_in_session:
         reasons.append(DeterminationReason.CONTESTED)
     if child.is_inside and child.days_left(today) < 0:
         reasons.append(DeterminationReason.OVER_LIMIT)
-    if assessment is not None and assessment.recommendation == CareOption.INSTITUTION:
+    if (assessment is not None and assessment.recommendation == CareOption.INSTITUTION) or (
+        decision is not None and decision.decision == CareOption.INSTITUTION
+    ):
         reasons.append(DeterminationReason.INSTITUTION)
     return reasons
 

@@ -17,7 +17,7 @@ from komar.counselling.models import CareOption
 REASON_LABELS: dict[str, Promise] = {
     DeterminationReason.CONTESTED: _("The mother contests the separation"),
     DeterminationReason.OVER_LIMIT: _("The child is inside and over the stay limit"),
-    DeterminationReason.INSTITUTION: _("A residential care institution is recommended"),
+    DeterminationReason.INSTITUTION: _("A residential care institution is proposed"),
 }
 REASON_STANDARDS: dict[str, Promise] = {
     DeterminationReason.CONTESTED: _(

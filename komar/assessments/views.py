@@ -34,6 +34,7 @@ from komar.audit.models import AuditEntry
 from komar.cases.access import get_child_for_user, require_case_reader, require_case_writer
 from komar.cases.actions import EditConflict
 from komar.cases.models import Child
+from komar.counselling.models import latest_decision_for
 from komar.lib.http import client_ip
 
 Status = Assessment.Status
@@ -66,7 +67,9 @@ def _form_page(
     extra: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    reasons = actions.determination_reasons(forms.entered(), child, timezone.localdate())
+    reasons = actions.determination_reasons(
+        forms.entered(), child, timezone.localdate(), latest_decision_for(child)
+    )
     context = {
         "forms": forms,
         "form": forms.main,
@@ -219,7 +222,7 @@ def assessment_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     with transaction.atomic():
         do_log_file_view(actor=user, obj=assessment, mother=child.mother, ip=client_ip(request))
     today = timezone.localdate()
-    reasons = actions.determination_reasons(assessment, child, today)
+    reasons = actions.determination_reasons(assessment, child, today, latest_decision_for(child))
     may_write = _may_write(user, assessment) and assessment.is_editable
     return render(
         request,
@@ -330,7 +333,7 @@ def determination_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     linked = _linked_assessment(request, child)
     today = timezone.localdate()
     basis = linked or Assessment.objects.filter(child=child).first()
-    suggested = actions.determination_reasons(basis, child, today)
+    suggested = actions.determination_reasons(basis, child, today, latest_decision_for(child))
     forms = DeterminationForms(
         request.POST or None, initial={"reasons": suggested, "held_on": today}
     )

@@ -210,3 +210,16 @@ class ChildDecision(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_decision_display())
+
+
+# The order of a child's decisions, newest first (the rules and the pages agree on "latest").
+DECISION_NEWEST_FIRST = ["-session__held_on", "-session__created_at", "-pk"]
+
+
+def latest_decision_for(child: Child) -> ChildDecision | None:
+    return (
+        ChildDecision.objects.filter(child=child)
+        .select_related("session")
+        .order_by(*DECISION_NEWEST_FIRST)
+        .first()
+    )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from komar.assessments.actions import DeterminationReason, determination_reasons
 from komar.assessments.models import Assessment, Determination
 from komar.cases.models import Child
-from komar.counselling.models import CareOption, ChildDecision
+from komar.counselling.models import DECISION_NEWEST_FIRST, CareOption, ChildDecision
 
 
 @dataclass
@@ -155,7 +155,7 @@ def review_overdue(f: ChildFacts) -> Facts | None:
     level="danger",
 )
 def determination_required(f: ChildFacts) -> Facts | None:
-    reasons = determination_reasons(f.latest_assessment, f.child, f.today)
+    reasons = determination_reasons(f.latest_assessment, f.child, f.today, f.latest_decision)
     if not reasons or f.current_determination is not None:
         return None
     labels = {
@@ -221,7 +221,7 @@ def load_facts(children: Iterable[Child], today: dt.date) -> list[ChildFacts]:
     decisions = (
         ChildDecision.objects.filter(child_id__in=ids)
         .select_related("session")
-        .order_by("-session__held_on", "-session__created_at", "-pk")
+        .order_by(*DECISION_NEWEST_FIRST)
     )
     grouped: dict[int, list[ChildDecision]] = defaultdict(list)
     for decision in decisions:

@@ -85,7 +85,7 @@ def test_it_says_when_a_formal_determination_is_required_and_why(sokha, child) -
     html = page(sokha, assessment)
     assert "A formal determination is required" in html
     assert "The mother contests the separation" in html
-    assert "A residential care institution is recommended" in html
+    assert "A residential care institution is proposed" in html
     assert "Bangkok Rule 52" in html
     assert "UN Guidelines for the Alternative Care of Children" in html
     url = reverse("assessments:determination_new", args=[child.code])

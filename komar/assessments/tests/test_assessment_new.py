@@ -109,7 +109,7 @@ def test_it_checks_whether_a_determination_is_required_without_saving(sokha, chi
     html = response.content.decode()
     assert "a formal determination will be required" in html
     assert "The mother contests the separation" in html
-    assert "A residential care institution is recommended" in html
+    assert "A residential care institution is proposed" in html
     assert "Bangkok Rule 52" in html
     assert not Assessment.objects.exists()
 

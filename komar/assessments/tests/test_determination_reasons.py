@@ -5,7 +5,7 @@ import datetime as dt
 from komar.assessments.actions import DeterminationReason, determination_reasons
 from komar.assessments.models import Assessment
 from komar.conftest import child_inside, register
-from komar.counselling.models import CareOption
+from komar.counselling.models import CareOption, ChildDecision
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -43,6 +43,25 @@ def test_it_requires_one_when_an_institution_is_recommended(sophea) -> None:
     child = sophea.children.get(name_latin="Sok Vichet")
     assessment = Assessment(recommendation=CareOption.INSTITUTION)
     assert determination_reasons(assessment, child, TODAY) == [DeterminationReason.INSTITUTION]
+
+
+def test_a_separation_decided_against_her_wish_is_contested(sophea) -> None:
+    child = sophea.children.get(name_latin="Sok Vichet")
+    against = ChildDecision.DecidedBy.OTHERS_AGAINST_HER_WISH
+    separated = ChildDecision(decision=CareOption.RELATIVE, decided_by=against)
+    kept = ChildDecision(decision=CareOption.WITH_MOTHER, decided_by=against)
+    agreed = ChildDecision(decision=CareOption.RELATIVE, decided_by=ChildDecision.DecidedBy.MOTHER)
+    assert determination_reasons(None, child, TODAY, separated) == [DeterminationReason.CONTESTED]
+    assert determination_reasons(None, child, TODAY, kept) == []
+    assert determination_reasons(None, child, TODAY, agreed) == []
+
+
+def test_an_institution_decided_in_a_session_is_a_reason(sophea) -> None:
+    child = sophea.children.get(name_latin="Sok Vichet")
+    decision = ChildDecision(
+        decision=CareOption.INSTITUTION, decided_by=ChildDecision.DecidedBy.MOTHER
+    )
+    assert determination_reasons(None, child, TODAY, decision) == [DeterminationReason.INSTITUTION]
 
 
 def test_it_lists_every_reason_that_applies(sokha, siem_reap) -> None:

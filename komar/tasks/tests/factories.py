@@ -23,6 +23,7 @@ def counsel(
     actor: User,
     *,
     decision: str = "with_mother",
+    decided_by: str = "mother",
     held_on: dt.date = dt.date(2026, 2, 1),
     review_on: dt.date = dt.date(2026, 5, 1),
     **extra: Any,
@@ -35,7 +36,7 @@ def counsel(
         data,
         factors=[],
         main_factor=None,
-        decisions=[{"child": child, "decision": decision, "decided_by": "mother"}],
+        decisions=[{"child": child, "decision": decision, "decided_by": decided_by}],
         actor=actor,
     )
 

@@ -81,6 +81,20 @@ class TestDeterminationRequired:
         assess(outside, sokha, recommendation="institution")
         assert "institution" in fired(outside)["determination_required"]["Why"]
 
+    def test_it_fires_when_others_separate_the_child_against_her_wish(self, inside, sokha) -> None:
+        counsel(inside, sokha, decision="relative", decided_by="others_against_wish")
+        assert "contests" in fired(inside)["determination_required"]["Why"]
+
+    def test_it_is_silent_when_others_keep_the_child_with_her_against_her_wish(
+        self, inside, sokha
+    ) -> None:
+        counsel(inside, sokha, decision="with_mother", decided_by="others_against_wish")
+        assert "determination_required" not in fired(inside)
+
+    def test_it_fires_when_a_session_decides_on_an_institution(self, outside, sokha) -> None:
+        counsel(outside, sokha, decision="institution")
+        assert "institution" in fired(outside)["determination_required"]["Why"]
+
     def test_it_is_silent_without_a_reason(self, inside, sokha) -> None:
         assess(inside, sokha, recommendation="relative")
         assert "determination_required" not in fired(inside)
