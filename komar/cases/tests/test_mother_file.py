@@ -70,3 +70,13 @@ def test_a_correction_of_the_facility_moves_the_children_inside_with_it(sokha, s
     child = sophea.children.get(name_latin="Sok Vichet")
     assert child.current_placement.facility == cc2
     assert sophea.episodes.count() == 1  # a correction, not a transfer
+
+
+def test_a_childs_file_is_titled_with_her_name_and_lists_decisions_once(sokha, sophea) -> None:
+    child = sophea.children.get(name_latin="Sok Vichet")
+    html = client_for(sokha).get(child.get_absolute_url()).content.decode()
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "<" not in title[len("<title>") :]
+    assert child.display_name in title
+    assert html.count('id="decisions"') == 1
+    assert html.count('id="assessments"') == 1
