@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -12,7 +14,7 @@ from komar.assessments.models import Assessment
 from komar.cases.access import mothers_for_user
 from komar.cases.models import Child, Placement
 from komar.counselling.models import ChildDecision, CounsellingSession
-from komar.tasks.rules import Finding, evaluate, load_facts
+from komar.tasks.rules import Finding, Rule, evaluate, load_facts
 
 REVIEW_HORIZON_DAYS = 14
 MAX_ROWS = 100
@@ -70,8 +72,26 @@ def children_to_check(user: User) -> QuerySet[Child]:
     )
 
 
-def findings_for_user(user: User, today: dt.date) -> list[Finding]:
-    findings = evaluate(load_facts(children_to_check(user), today))
+def findings_for_user(user: User, today: dt.date, rule: Rule | None = None) -> list[Finding]:
+    """Every flag on the children she can see (of one rule, if given), the most urgent first:
+    danger before warning, then by rule, then the oldest child (nearest her stay limit) first."""
+    rules = None if rule is None else [rule]
+    findings = evaluate(load_facts(children_to_check(user), today), rules)
     order = {"danger": 0, "warning": 1}
-    findings.sort(key=lambda f: (order.get(f.rule.level, 2), f.rule.code, f.child.date_of_birth))
+    findings.sort(
+        key=lambda f: (order.get(f.rule.level, 2), f.rule.code, f.child.date_of_birth, f.child.pk)
+    )
     return findings
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    rule: Rule
+    count: int
+
+
+def count_by_rule(findings: list[Finding]) -> list[RuleCount]:
+    """How many flags each rule raised, in the order the findings come."""
+    counts = Counter(f.rule.code for f in findings)
+    rules = {f.rule.code: f.rule for f in findings}
+    return [RuleCount(rules[code], n) for code, n in counts.items()]

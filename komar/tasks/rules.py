@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -30,13 +31,9 @@ class ChildFacts:
 
     child: Child
     today: dt.date
-    decisions: list[ChildDecision] = field(default_factory=list)  # newest first
+    latest_decision: ChildDecision | None = None  # of her latest counselling session
     assessments: list[Assessment] = field(default_factory=list)  # newest first
     determinations: list[Determination] = field(default_factory=list)  # newest first
-
-    @property
-    def latest_decision(self) -> ChildDecision | None:
-        return self.decisions[0] if self.decisions else None
 
     @property
     def latest_assessment(self) -> Assessment | None:
@@ -121,7 +118,7 @@ def _yes_no(value: bool) -> str:
     level="warning",
 )
 def no_counselling(f: ChildFacts) -> Facts | None:
-    if f.child.is_inside and not f.decisions:
+    if f.child.is_inside and f.latest_decision is None:
         return {
             str(_("Lives")): str(_("with the mother in the facility")),
             str(_("Decisions on record")): "0",
@@ -218,17 +215,12 @@ def load_facts(children: Iterable[Child], today: dt.date) -> list[ChildFacts]:
     children = list(children)
     by_child: dict[int, ChildFacts] = {c.pk: ChildFacts(c, today) for c in children}
     ids = list(by_child)
-    decisions = (
-        ChildDecision.objects.filter(child_id__in=ids)
-        .select_related("session")
-        .order_by(*DECISION_NEWEST_FIRST)
-    )
-    grouped: dict[int, list[ChildDecision]] = defaultdict(list)
-    for decision in decisions:
+    # Only each child's latest decision: older ones are history that no rule reads.
+    latest = ChildDecision.objects.filter(child=OuterRef("pk")).order_by(*DECISION_NEWEST_FIRST)
+    latest_ids = Child.objects.filter(pk__in=ids).values(decision=Subquery(latest.values("pk")[:1]))
+    for decision in ChildDecision.objects.filter(pk__in=latest_ids).select_related("session"):
         assert decision.child_id is not None
-        grouped[decision.child_id].append(decision)
-    for child_id, rows in grouped.items():
-        by_child[child_id].decisions = rows
+        by_child[decision.child_id].latest_decision = decision
     for assessment in Assessment.objects.filter(child_id__in=ids).order_by(
         "-assessed_on", "-created_at"
     ):
@@ -240,10 +232,15 @@ def load_facts(children: Iterable[Child], today: dt.date) -> list[ChildFacts]:
     return list(by_child.values())
 
 
-def evaluate(facts: Iterable[ChildFacts]) -> list[Finding]:
+def rule_by_code(code: str) -> Rule | None:
+    return next((r for r in RULES if r.code == code), None)
+
+
+def evaluate(facts: Iterable[ChildFacts], rules: Iterable[Rule] | None = None) -> list[Finding]:
+    rules = RULES if rules is None else list(rules)
     findings = []
     for child_facts in facts:
-        for r in RULES:
+        for r in rules:
             used = r.check(child_facts)
             if used is not None:
                 findings.append(Finding(r, child_facts.child, used))

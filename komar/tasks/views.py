@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from komar.cases.access import require_case_reader
 from komar.tasks import queries
-from komar.tasks.rules import RULES
+from komar.tasks.rules import RULES, rule_by_code
+
+# "My work" shows the most urgent flags; each rule's full list is paged (small pages on a phone).
+FLAGS_ON_MY_WORK = 20
 
 
 @login_required
@@ -16,6 +21,7 @@ from komar.tasks.rules import RULES
 def my_work(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     today = timezone.localdate()
+    findings = queries.findings_for_user(user, today)
     return render(
         request,
         "tasks/my_work.html",
@@ -24,9 +30,24 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "reviews": queries.reviews_due(user, today),
             "to_approve": queries.assessments_to_approve(user),
             "returned": queries.assessments_returned_to(user),
-            "findings": queries.findings_for_user(user, today),
+            "findings": findings[:FLAGS_ON_MY_WORK],
+            "flag_total": len(findings),
+            "flag_counts": queries.count_by_rule(findings),
         },
     )
+
+
+@login_required
+@require_GET
+def flag_list(request: HttpRequest, rule_code: str) -> HttpResponse:
+    """Every flag one rule raised on the files she can see, a page at a time."""
+    user = require_case_reader(request)
+    rule = rule_by_code(rule_code)
+    if rule is None:
+        raise Http404
+    findings = queries.findings_for_user(user, timezone.localdate(), rule)
+    page = Paginator(findings, settings.KOMAR_CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "tasks/flag_list.html", {"rule": rule, "page": page})
 
 
 @login_required

@@ -300,3 +300,69 @@ def test_it_refuses_to_run_in_production_mode() -> None:
     with override_settings(PRODUCTION=True), pytest.raises(CommandError, match="KOMAR_PRODUCTION"):
         seed("--size", "10")
     assert not User.objects.filter(username="admin").exists()
+
+
+def test_casework_is_drawn_for_women_in_custody_and_stays_consistent() -> None:
+    from komar.assessments.models import Assessment
+    from komar.counselling.models import ChildDecision, CounsellingSession, SessionFactor
+
+    seed("--seed", "3", "--size", "400")
+    sessions = CounsellingSession.objects.select_related("mother__latest_episode", "facility")
+    assert sessions.count() > 20
+    for session in sessions:
+        episode = session.mother.latest_episode
+        assert episode is not None and episode.ended_on is None
+        assert session.facility_id == episode.facility_id
+        assert session.facility_facts["km"]["name"] == session.facility.name_km
+        assert episode.admission_date <= session.held_on <= timezone.localdate()
+        assert session.review_on > session.held_on
+    # Every session has one main factor, and decisions only about her own children.
+    mains = Counter(SessionFactor.objects.filter(is_main=True).values_list("session", flat=True))
+    assert set(mains.values()) == {1}
+    assert len(mains) == sessions.count()
+    for decision in ChildDecision.objects.select_related("session", "child"):
+        if decision.child is not None:
+            assert decision.child.mother_id == decision.session.mother_id
+    institution = CounsellingSession.objects.filter(preference="institution")
+    assert all(s.institution_justification for s in institution)
+    for assessment in Assessment.objects.select_related("assessor", "decided_by"):
+        assert assessment.organisation_id == assessment.assessor.organisation_id
+        if assessment.status in ("approved", "returned"):
+            assert assessment.decided_by.role == Role.SUPERVISOR
+            assert assessment.decided_by != assessment.assessor
+        assert assessment.elements.count() == 7
+
+
+def test_the_casework_draws_leave_the_registry_data_as_before(monkeypatch) -> None:
+    from komar.counselling import demo
+    from komar.counselling.models import CounsellingSession
+
+    seed("--seed", "7", "--size", "60")
+    assert CounsellingSession.objects.exists()
+    with_casework = digest()
+    monkeypatch.setattr(demo, "COUNSELLED_SHARE", 0)
+    seed("--seed", "7", "--size", "60", "--flush")
+    assert not CounsellingSession.objects.exists()
+    assert digest() == with_casework
+
+
+def test_flush_removes_the_casework_and_what_people_added_to_it() -> None:
+    from komar.counselling.actions import do_record_session
+    from komar.counselling.models import CounsellingSession
+
+    seed("--seed", "3", "--size", "100")
+    assert CounsellingSession.objects.exists()
+    mother = demo_mothers().filter(children__isnull=False).first()
+    do_record_session(
+        mother,
+        {"held_on": timezone.localdate(), "stage": "in_custody", "review_on": timezone.localdate()},
+        factors=[],
+        main_factor=None,
+        decisions=[
+            {"child": mother.children.first(), "decision": "relative", "decided_by": "mother"}
+        ],
+        actor=User.objects.get(username="sokha"),
+    )
+    seed("--seed", "3", "--size", "100", "--flush")
+    assert not AuditEntry.objects.exists()
+    assert Mother.objects.count() == 100

@@ -84,3 +84,60 @@ def test_the_file_shows_a_flag_with_its_explanation(sokha, sophea) -> None:
     assert 'data-rule="no_counselling"' in html
     assert "Bangkok Rules 2(2) and 49" in html
     assert "Decisions on record" in html
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
+def test_it_counts_flags_by_rule_and_shows_only_the_most_urgent(sokha, siem_reap, settings) -> None:
+    from komar.conftest import child_inside
+    from komar.tasks import views
+
+    for _ in range(views.FLAGS_ON_MY_WORK + 2):
+        register(sokha, siem_reap, children=[child_inside()])
+    html = client_for(sokha).get(URL).content.decode()
+    assert html.count('data-rule="no_counselling"') == views.FLAGS_ON_MY_WORK
+    count_link = reverse("tasks:flag_list", args=["no_counselling"])
+    assert f'href="{count_link}">{views.FLAGS_ON_MY_WORK + 2} children</a>' in html
+    assert f"The {views.FLAGS_ON_MY_WORK} most urgent of {views.FLAGS_ON_MY_WORK + 2}" in html
+
+
+class TestFlagList:
+    url = reverse("tasks:flag_list", args=["no_counselling"])
+
+    def test_anonymous_is_sent_to_login(self, client) -> None:
+        assert client.get(self.url).status_code == 302
+
+    def test_a_researcher_has_no_casework(self, researcher) -> None:
+        assert client_for(researcher).get(self.url).status_code == 403
+
+    def test_wrong_method(self, sokha) -> None:
+        assert client_for(sokha).post(self.url).status_code == 405
+
+    def test_an_unknown_rule_is_404(self, sokha) -> None:
+        url = reverse("tasks:flag_list", args=["no_such_rule"])
+        assert client_for(sokha).get(url).status_code == 404
+
+    def test_it_lists_only_that_rules_flags_in_scope(self, sokha, outsider, sophea) -> None:
+        html = client_for(sokha).get(self.url).content.decode()
+        assert html.count('data-rule="no_counselling"') == 1
+        assert sophea.display_name in html
+        assert 'data-rule="review_overdue"' not in html
+        assert sophea.display_name not in client_for(outsider).get(self.url).content.decode()
+
+    def test_it_pages_with_a_fixed_number_of_queries(
+        self, sokha, siem_reap, settings, django_assert_max_num_queries
+    ) -> None:
+        from komar.conftest import child_inside
+
+        settings.KOMAR_CASES_PER_PAGE = 3
+        client = client_for(sokha)
+        for _ in range(4):
+            register(sokha, siem_reap, children=[child_inside()])
+        with django_assert_max_num_queries(20) as before:
+            html = client.get(self.url).content.decode()
+        assert html.count('data-rule="no_counselling"') == 3
+        assert "Page 1 of 2" in html
+        for _ in range(4):
+            register(sokha, siem_reap, children=[child_inside()])
+        with django_assert_max_num_queries(len(before.captured_queries)):
+            html = client.get(self.url + "?page=3").content.decode()
+        assert html.count('data-rule="no_counselling"') == 2

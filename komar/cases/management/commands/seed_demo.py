@@ -43,7 +43,15 @@ from django.db.models import (
 from django.utils import timezone
 
 from komar.accounts.models import Organisation, Role, User
+from komar.assessments.models import Assessment, Determination
 from komar.cases.models import Child, Consent, CustodyEpisode, Mother, OffenceCategory, Placement
+from komar.counselling.demo import (
+    CaseworkGenerator,
+    fill_facility_facts,
+    insert_casework,
+    woman_facts,
+)
+from komar.counselling.models import CounsellingSession
 from komar.facilities.models import Facility, Province
 from komar.lib.dates import add_months, earliest_birth_date_reaching_on_or_after
 
@@ -52,6 +60,7 @@ T = TypeVar("T")
 DEMO_PASSWORD = "komar-demo-2026"  # noqa: S105 - published in the README for the demo
 # Women generated in memory and written in one transaction; small enough to keep memory flat.
 CHUNK_SIZE = 2000
+CASEWORK_SEED_OFFSET = 1_000_003
 # Rows per INSERT: PostgreSQL allows 65,535 parameters and a woman has 29 columns.
 INSERT_BATCH = 1000
 
@@ -1002,8 +1011,9 @@ def delete_in_dependency_order(querysets: list[QuerySet[Any]]) -> None:
         pending = blocked
 
 
-def insert(rows: list[WomanRows]) -> None:
-    """Write one chunk of women in one transaction, then point them at their latest records."""
+def insert(rows: list[WomanRows], casework: CaseworkGenerator) -> None:
+    """Write one chunk of women in one transaction, point them at their latest records, then
+    draw and write their counselling sessions, assessments and determinations."""
     with transaction.atomic():
         mothers = Mother.objects.bulk_create([r.mother for r in rows], batch_size=INSERT_BATCH)
         if any(m.pk is None for m in mothers):
@@ -1031,6 +1041,20 @@ def insert(rows: list[WomanRows]) -> None:
         Child.objects.filter(pk__in=[c.pk for c in children]).update(
             current_placement=Subquery(current.values("pk")[:1])
         )
+        women = [
+            woman_facts(
+                r.mother,
+                r.episodes,
+                [
+                    (c.child, next((p for p in c.placements if p.end_date is None), None))
+                    for c in r.children
+                ],
+                today=casework.today,
+                limit_months=casework.limit_months,
+            )
+            for r in rows
+        ]
+        insert_casework(casework.casework(women))
 
 
 def summary(organisation_ids: list[int], today: dt.date) -> dict[str, int]:
@@ -1051,6 +1075,9 @@ def summary(organisation_ids: list[int], today: dt.date) -> dict[str, int]:
             date_of_birth__gte=reaching_today, date_of_birth__lt=reaching_after_warning
         ).count(),
         "pregnant": mothers.filter(is_pregnant=True).count(),
+        "counselling sessions": CounsellingSession.objects.filter(mother__in=mothers).count(),
+        "assessments": Assessment.objects.filter(child__in=children).count(),
+        "determinations": Determination.objects.filter(child__in=children).count(),
     }
 
 
@@ -1095,6 +1122,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Deleted {flushed} demo women and their records.")
             organisations = ensure_organisations()
             users = ensure_users(organisations, women_facilities)
+            fill_facility_facts(women_facilities, timezone.localdate())
         organisation_ids = [o.pk for o in organisations.values()]
 
         today = timezone.localdate()
@@ -1116,10 +1144,19 @@ class Command(BaseCommand):
             warning_days=settings.KOMAR_STAY_LIMIT_WARNING_DAYS,
         )
         generator = Generator(random.Random(options["seed"]), ref)  # noqa: S311 - not secrets
+        # A generator of its own, so that adding casework leaves the registry data unchanged.
+        casework = CaseworkGenerator(
+            random.Random(options["seed"] + CASEWORK_SEED_OFFSET),  # noqa: S311 - not secrets
+            today=today,
+            now=ref.now,
+            users=users,
+            limit_months=ref.limit_months,
+            warning_days=ref.warning_days,
+        )
         done = 0
         while done < size:
             chunk = min(CHUNK_SIZE, size - done)
-            insert([generator.woman() for _ in range(chunk)])
+            insert([generator.woman() for _ in range(chunk)], casework)
             done += chunk
             if size > CHUNK_SIZE and options["verbosity"] > 1:
                 self.stdout.write(f"  {done} of {size} women")
