@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from komar.accounts.models import Organisation, Role, User
@@ -226,3 +229,49 @@ def child_with_grandmother(
 def sophea(sokha: User, siem_reap: Facility) -> Mother:
     """A woman in pre-trial detention at Siem Reap with one child inside, one with grandmother."""
     return register(sokha, siem_reap, children=[child_inside(), child_with_grandmother()])
+
+
+# Browser tests (marked `browser`): a live server and Debian's Chromium.
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+Shot = Callable[[str], None]
+
+# Live-server tests commit, and the database is flushed after each one, which also removes the
+# reference data that migrations seed. Django's `serialized_rollback` cannot restore it here:
+# starting Playwright switches the context, and with it Django's connection object, so the
+# serialized copy is lost when the database was set up before the first browser test
+# (pytest-dev/pytest-django#1117). So the (idempotent) seed functions run again.
+SEED_MIGRATIONS = [
+    "komar.facilities.migrations.0002_seed_provinces_and_facilities",
+    "komar.facilities.migrations.0004_seed_food_allowance",
+    "komar.cases.migrations.0002_seed_offence_categories",
+    "komar.counselling.migrations.0002_seed_factors",
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    for module in SEED_MIGRATIONS:
+        import_module(module).seed(apps, None)
+
+
+@pytest.fixture
+def shot(page: Any, request: pytest.FixtureRequest) -> Shot:
+    """Save a full-page screenshot named after the test and the step."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(step: str) -> None:
+        path = SCREENSHOTS / f"{request.node.originalname}-{step}.png"
+        page.screenshot(path=path, full_page=True)
+
+    return take
+
+
+def log_in(page: Any, live_server: Any, user: User) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("header .who")).to_have_text(str(user))

@@ -5,24 +5,17 @@ each key step is saved under test-output/screenshots/<test>-<step>.png (ignored 
 that a person can look at the pages, in particular at how Khmer script renders.
 
 Live-server tests commit, and the database is flushed after each one, which also removes the
-reference data that migrations seed (provinces, facilities, offence categories). Django's
-`serialized_rollback` cannot restore it here: starting Playwright switches the context, and
-with it Django's connection object, so the serialized copy is lost when the database was set
-up before the first browser test (pytest-dev/pytest-django#1117). The `_reference_data`
-fixture re-runs the (idempotent) seed functions instead.
+reference data that migrations seed; the `reference_data` fixture (komar/conftest.py) seeds it
+again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from importlib import import_module
-from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
-from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
@@ -30,50 +23,17 @@ from pytest_django.live_server_helper import LiveServer
 
 from komar.accounts.models import User
 from komar.cases.models import Child, Mother
-from komar.conftest import PASSWORD, register
+from komar.conftest import Shot, log_in, register
 from komar.facilities.models import Facility
 from komar.lib.dates import add_months
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-output" / "screenshots"
-Shot = Callable[[str], None]
 FILE_URL = re.compile(r"/women/[0-9a-f-]{36}/$")
-
-
-SEED_MIGRATIONS = [
-    "komar.facilities.migrations.0002_seed_provinces_and_facilities",
-    "komar.cases.migrations.0002_seed_offence_categories",
-]
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db: None) -> None:
-    for module in SEED_MIGRATIONS:
-        import_module(module).seed(apps, None)
-
-
-@pytest.fixture
-def shot(page: Page, request: pytest.FixtureRequest) -> Shot:
-    """Save a full-page screenshot named after the test and the step."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    def take(step: str) -> None:
-        path = SCREENSHOTS / f"{request.node.originalname}-{step}.png"
-        page.screenshot(path=path, full_page=True)
-
-    return take
-
-
-def log_in(page: Page, live_server: LiveServer, user: User) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("header .who")).to_have_text(str(user))
 
 
 def english_date(day: dt.date) -> str:
