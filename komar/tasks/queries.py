@@ -60,11 +60,14 @@ def assessments_returned_to(user: User) -> QuerySet[Assessment]:
 
 
 def children_to_check(user: User) -> QuerySet[Child]:
-    """The children a rule can fire for: inside, or with a decision or assessment on record."""
+    """The children a rule can fire for: inside, whereabouts unknown, or with a decision or an
+    assessment on record."""
     return (
         Child.objects.filter(mother__in=mothers_for_user(user))
         .filter(
             Q(current_placement__kind=Placement.Kind.WITH_MOTHER)
+            | Q(current_placement__isnull=True)
+            | Q(current_placement__kind=Placement.Kind.UNKNOWN)
             | Exists(ChildDecision.objects.filter(child=OuterRef("pk")))
             | Exists(Assessment.objects.filter(child=OuterRef("pk")))
         )

@@ -110,6 +110,75 @@ def _yes_no(value: bool) -> str:
     return str(_("yes")) if value else str(_("no"))
 
 
+# The registry's own flags (`Child.flags()`, which the case-list filters match in the database),
+# as rules, so that each one shows the facts and the standard behind it like any other.
+
+
+def _has_flag(f: ChildFacts, code: str) -> bool:
+    return any(flag.code == code for flag in f.child.flags(f.today))
+
+
+def _birth_and_limit(f: ChildFacts) -> Facts:
+    born = _date(f.child.date_of_birth)
+    if f.child.dob_is_estimated:
+        born = str(_("%(date)s (estimated)") % {"date": born})
+    return {
+        str(_("Date of birth")): born,
+        str(_("Stay limit")): _date(f.child.stay_limit_date),
+    }
+
+
+@rule(
+    "over_limit",
+    version=1,
+    title=_("Over the stay limit"),
+    standard=_(
+        "Law on Prisons (2011): a child may live with the mother in prison until the age of "
+        "three. Bangkok Rule 52(2): the child leaves only once alternative care has been "
+        "identified, so she is flagged, never turned out."
+    ),
+    level="danger",
+)
+def over_limit(f: ChildFacts) -> Facts | None:
+    if not _has_flag(f, "over_limit"):
+        return None
+    return {**_birth_and_limit(f), str(_("Days over")): str(-f.child.days_left(f.today))}
+
+
+@rule(
+    "near_limit",
+    version=1,
+    title=_("Near the stay limit"),
+    standard=_(
+        "Bangkok Rule 52(1) and (2): a separation is planned by an individual assessment "
+        "and alternative care is identified before the child leaves."
+    ),
+    level="warning",
+)
+def near_limit(f: ChildFacts) -> Facts | None:
+    if not _has_flag(f, "near_limit"):
+        return None
+    return {**_birth_and_limit(f), str(_("Days left")): str(f.child.days_left(f.today))}
+
+
+@rule(
+    "whereabouts_unknown",
+    version=1,
+    title=_("Whereabouts unknown"),
+    standard=_(
+        "Bangkok Rule 3(1) and Nelson Mandela Rule 7(f): record where each child is and in "
+        "whose care."
+    ),
+    level="danger",
+)
+def whereabouts_unknown(f: ChildFacts) -> Facts | None:
+    if not _has_flag(f, "whereabouts_unknown"):
+        return None
+    placement = f.child.current_placement
+    since = _date(placement.start_date) if placement is not None else str(_("never recorded"))
+    return {str(_("Where the child lives")): str(_("Unknown")), str(_("Since")): since}
+
+
 @rule(
     "no_counselling",
     version=1,

@@ -141,3 +141,23 @@ class TestFlagList:
         with django_assert_max_num_queries(len(before.captured_queries)):
             html = client.get(self.url + "?page=3").content.decode()
         assert html.count('data-rule="no_counselling"') == 2
+
+
+def test_it_flags_a_child_whose_whereabouts_are_unknown(sokha, sophea) -> None:
+    from komar.cases.actions import do_move_child
+
+    outside = sophea.children.get(name_latin="Sok Dara")
+    do_move_child(outside, {"kind": "unknown", "start_date": dt.date(2026, 5, 1)}, actor=sokha)
+    html = client_for(sokha).get(URL).content.decode()
+    assert 'data-rule="whereabouts_unknown"' in html
+    assert "Bangkok Rule 3(1) and Nelson Mandela Rule 7(f)" in html
+
+
+def test_a_flag_on_the_case_list_links_to_its_rule(sokha, siem_reap) -> None:
+    from komar.conftest import child_inside
+
+    register(sokha, siem_reap, children=[child_inside(born=dt.date(2020, 1, 1))])
+    html = client_for(sokha).get(reverse("cases:case_list")).content.decode()
+    rules = reverse("tasks:rule_list")
+    assert f'data-flag="over_limit" href="{rules}#rule-over_limit"' in html
+    assert 'id="rule-over_limit"' in client_for(sokha).get(rules).content.decode()

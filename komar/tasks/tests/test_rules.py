@@ -36,6 +36,49 @@ def test_every_rule_names_a_standard_and_a_version() -> None:
         assert str(r.title)
 
 
+class TestOverLimit:
+    def test_it_fires_the_day_after_the_limit_with_the_days_over(self, inside) -> None:
+        facts = fired(inside, dt.date(2028, 1, 16))["over_limit"]  # limit: 15 Jan 2028
+        assert facts["Stay limit"] == "15 Jan 2028"
+        assert facts["Days over"] == "1"
+
+    def test_it_is_silent_on_the_limit_date(self, inside) -> None:
+        assert "over_limit" not in fired(inside, dt.date(2028, 1, 15))
+
+    def test_it_marks_an_estimated_birth_date(self, sokha, siem_reap) -> None:
+        mother = register(
+            sokha,
+            siem_reap,
+            children=[child_inside(born=dt.date(2023, 1, 1), dob_is_estimated=True)],
+        )
+        facts = fired(mother.children.get())["over_limit"]
+        assert facts["Date of birth"] == "1 Jan 2023 (estimated)"
+
+    def test_it_is_silent_for_an_older_child_outside(self, outside) -> None:
+        assert "over_limit" not in fired(outside)
+
+
+class TestNearLimit:
+    def test_it_fires_within_the_warning_window(self, inside) -> None:
+        assert fired(inside, dt.date(2027, 12, 1))["near_limit"]["Days left"] == "45"
+
+    def test_it_fires_on_the_limit_date(self, inside) -> None:
+        assert fired(inside, dt.date(2028, 1, 15))["near_limit"]["Days left"] == "0"
+
+    def test_it_is_silent_before_the_window(self, inside) -> None:
+        assert "near_limit" not in fired(inside, dt.date(2027, 10, 1))
+
+
+class TestWhereaboutsUnknown:
+    def test_it_fires_when_the_placement_is_unknown(self, outside, sokha) -> None:
+        do_move_child(outside, {"kind": "unknown", "start_date": dt.date(2026, 5, 1)}, actor=sokha)
+        facts = fired(outside)["whereabouts_unknown"]
+        assert facts["Since"] == "1 May 2026"
+
+    def test_it_is_silent_when_the_child_is_placed(self, outside) -> None:
+        assert "whereabouts_unknown" not in fired(outside)
+
+
 class TestNoCounselling:
     def test_it_fires_for_a_child_inside_without_a_decision(self, inside) -> None:
         assert "no_counselling" in fired(inside)
