@@ -1,4 +1,6 @@
-"""Load a fictional, deterministic demo dataset: organisations, users, women and their children.
+"""Load a fictional, deterministic demo dataset: organisations, users, women and their children,
+and the casework about them (counselling sessions, assessments, determinations: see
+`komar/counselling/demo.py`, drawn with a generator of its own so the registry data stay the same).
 
     manage.py seed_demo [--seed N] [--size N] [--flush] [--force]
 
