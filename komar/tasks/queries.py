@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from komar.accounts.models import User
 from komar.assessments.actions import APPROVER_ROLES
-from komar.assessments.models import Assessment
+from komar.assessments.models import Assessment, Determination
 from komar.cases.access import mothers_for_user
 from komar.cases.models import Child, Placement
 from komar.counselling.models import ChildDecision, CounsellingSession
@@ -32,6 +32,20 @@ def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
         )
         .exclude(Exists(later))
         .select_related("mother")
+        .order_by("review_on")[:MAX_ROWS]
+    )
+
+
+def determination_reviews_due(user: User, today: dt.date) -> QuerySet[Determination]:
+    """Each child's latest determination whose review date is past or within two weeks."""
+    later = Determination.objects.filter(child=OuterRef("child"), held_on__gt=OuterRef("held_on"))
+    return (
+        Determination.objects.filter(
+            child__mother__in=mothers_for_user(user),
+            review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
+        )
+        .exclude(Exists(later))
+        .select_related("child__mother")
         .order_by("review_on")[:MAX_ROWS]
     )
 

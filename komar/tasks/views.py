@@ -28,6 +28,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "reviews": queries.reviews_due(user, today),
+            "determination_reviews": queries.determination_reviews_due(user, today),
             "to_approve": queries.assessments_to_approve(user),
             "returned": queries.assessments_returned_to(user),
             "findings": findings[:FLAGS_ON_MY_WORK],

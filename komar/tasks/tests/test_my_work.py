@@ -161,3 +161,39 @@ def test_a_flag_on_the_case_list_links_to_its_rule(sokha, siem_reap) -> None:
     rules = reverse("tasks:rule_list")
     assert f'data-flag="over_limit" href="{rules}#rule-over_limit"' in html
     assert 'id="rule-over_limit"' in client_for(sokha).get(rules).content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
+def test_it_lists_a_determination_whose_review_is_due(sokha, outsider, sophea) -> None:
+    from komar.tasks.tests.factories import determine
+
+    child = sophea.children.get(name_latin="Sok Vichet")
+    determination = determine(child, sokha, review_on=dt.date(2026, 6, 10))
+    link = reverse("assessments:determination_detail", args=[determination.code])
+    html = client_for(sokha).get(URL).content.decode()
+    assert "Determinations to review" in html
+    assert f'href="{link}"' in html
+    assert link not in client_for(outsider).get(URL).content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
+def test_a_later_determination_replaces_the_earlier_review(sokha, sophea) -> None:
+    from komar.assessments.actions import do_record_determination
+    from komar.tasks.tests.factories import determine
+
+    child = sophea.children.get(name_latin="Sok Vichet")
+    determine(child, sokha, review_on=dt.date(2026, 5, 1))
+    do_record_determination(
+        child,
+        {
+            "held_on": dt.date(2026, 5, 20),
+            "decision": "with_mother",
+            "decision_reasons": "Reviewed: the grandmother fell ill.",
+            "review_on": dt.date(2026, 8, 20),
+        },
+        assessment=None,
+        reasons=["over_limit"],
+        members=[("A", "social worker"), ("B", "supervisor"), ("C", "DoSVY officer")],
+        actor=sokha,
+    )
+    assert "Determinations to review" not in client_for(sokha).get(URL).content.decode()
