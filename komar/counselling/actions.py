@@ -10,8 +10,10 @@ from django.db import transaction
 from komar.accounts.models import User
 from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
+from komar.cases.actions import EditConflict
 from komar.cases.models import Child, Mother
 from komar.counselling.models import (
+    DECISION_FIELDS,
     CareOption,
     ChildDecision,
     CounsellingSession,
@@ -30,6 +32,28 @@ def _proposes_institution(data: Mapping[str, Any], decisions: Sequence[Mapping[s
     )
 
 
+def _check(
+    mother: Mother,
+    data: Mapping[str, Any],
+    factors: Sequence[Factor],
+    main_factor: Factor | None,
+    decisions: Sequence[Mapping[str, Any]],
+) -> None:
+    if main_factor is not None and main_factor not in factors:
+        raise InvalidSession("the main factor must be one of the factors")
+    if _proposes_institution(data, decisions) and not data.get("institution_justification"):
+        raise InvalidSession("a residential institution needs a written justification")
+    seen = set()
+    for d in decisions:
+        child = d.get("child")
+        if child is not None and (not isinstance(child, Child) or child.mother_id != mother.pk):
+            raise InvalidSession("a decision names a child of another woman")
+        key = child.pk if child is not None else None
+        if key in seen:
+            raise InvalidSession("two decisions for the same child")
+        seen.add(key)
+
+
 @transaction.atomic
 def do_record_session(
     mother: Mother,
@@ -46,14 +70,7 @@ def do_record_session(
     `decisions` holds dicts with child (None for the unborn child), decision, decided_by,
     carer_name and notes. The facts of her facility are copied as they stand today.
     """
-    if main_factor is not None and main_factor not in factors:
-        raise InvalidSession("the main factor must be one of the factors")
-    if _proposes_institution(data, decisions) and not data.get("institution_justification"):
-        raise InvalidSession("a residential institution needs a written justification")
-    for d in decisions:
-        child = d.get("child")
-        if child is not None and (not isinstance(child, Child) or child.mother_id != mother.pk):
-            raise InvalidSession("a decision names a child of another woman")
+    _check(mother, data, factors, main_factor, decisions)
     episode = mother.latest_episode
     facility = episode.facility if episode is not None and episode.is_open else None
     facts = {"en": facility.facts("en"), "km": facility.facts("km")} if facility else {}
@@ -83,3 +100,106 @@ def do_record_session(
             ip=ip,
         )
     return session
+
+
+@transaction.atomic
+def do_change_session(
+    session: CounsellingSession,
+    data: Mapping[str, Any],
+    *,
+    factors: Sequence[Factor],
+    main_factor: Factor | None,
+    decisions: Sequence[Mapping[str, Any]],
+    expected_version: int,
+    actor: User,
+    ip: str | None = None,
+) -> CounsellingSession:
+    """Correct a session: its fields, its factors and the decision for each child.
+
+    Raises `EditConflict` when someone saved it since `expected_version`. The facility facts stay
+    as she was told them that day. A child's decision is changed in place, added, or (when the
+    correction leaves that child without a decision) deleted; each is audited.
+    """
+    current = CounsellingSession.objects.select_for_update().get(pk=session.pk)
+    if current.version != expected_version:
+        raise EditConflict(current)
+    mother = current.mother
+    _check(mother, data, factors, main_factor, decisions)
+    fields = [name for name, value in data.items() if getattr(current, name) != value]
+    for name in fields:
+        setattr(current, name, data[name])
+    saved_factors = {(sf.factor_id, sf.is_main) for sf in current.session_factors.all()}
+    if saved_factors != {(f.pk, f == main_factor) for f in factors}:
+        current.session_factors.all().delete()
+        SessionFactor.objects.bulk_create(
+            SessionFactor(session=current, factor=f, is_main=(f == main_factor)) for f in factors
+        )
+        fields.append("factors")
+    if _change_decisions(current, decisions, actor=actor, ip=ip):
+        fields.append("decisions")
+    if fields:
+        current.version += 1  # the row is locked: no one else can bump it meanwhile
+        columns = [name for name in fields if name not in ("factors", "decisions")]
+        current.save(update_fields=[*columns, "version"])
+        write_audit(
+            actor=actor,
+            action=AuditEntry.Action.CHANGE,
+            obj=current,
+            mother=mother,
+            fields=fields,
+            ip=ip,
+        )
+    return current
+
+
+def _change_decisions(
+    session: CounsellingSession,
+    decisions: Sequence[Mapping[str, Any]],
+    *,
+    actor: User,
+    ip: str | None,
+) -> bool:
+    saved = {d.child_id: d for d in session.decisions.all()}
+    wanted = {(d["child"].pk if d.get("child") is not None else None): d for d in decisions}
+    changed = False
+    for child_id, gone in saved.items():
+        if child_id not in wanted:
+            write_audit(
+                actor=actor,
+                action=AuditEntry.Action.DELETE,
+                obj=gone,
+                mother=session.mother,
+                fields=list(DECISION_FIELDS),
+                ip=ip,
+            )
+            gone.delete()
+            changed = True
+    for child_id, values in wanted.items():
+        row = saved.get(child_id)
+        if row is None:
+            created = ChildDecision.objects.create(session=session, **values)
+            write_audit(
+                actor=actor,
+                action=AuditEntry.Action.CREATE,
+                obj=created,
+                mother=session.mother,
+                fields=[k for k, v in values.items() if v not in ("", None)],
+                ip=ip,
+            )
+            changed = True
+            continue
+        fields = [name for name in DECISION_FIELDS if getattr(row, name) != values.get(name, "")]
+        if fields:
+            for name in fields:
+                setattr(row, name, values.get(name, ""))
+            row.save(update_fields=fields)
+            write_audit(
+                actor=actor,
+                action=AuditEntry.Action.CHANGE,
+                obj=row,
+                mother=session.mother,
+                fields=fields,
+                ip=ip,
+            )
+            changed = True
+    return changed

@@ -12,14 +12,16 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.db.models import Q
 from django.forms.boundfield import BoundWidget
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from komar.cases.forms import DateInput
+from komar.cases.forms import DateInput, VersionedForm
 from komar.cases.models import Child, Mother
 from komar.counselling.models import (
+    DECISION_FIELDS,
     CareOption,
     ChildDecision,
     CounsellingSession,
@@ -118,17 +120,25 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args: Any, mother: Mother, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.mother = mother
-        if not mother.is_pregnant:
+        session = self.instance if self.instance.pk else None
+        if not mother.is_pregnant and not (session and session.about_unborn_child):
             del self.fields["about_unborn_child"]
-        active = Factor.objects.filter(is_active=True)
+        # Active factors; a correction also keeps those on this session that were retired since.
+        saved = list(session.session_factors.all()) if session else []
+        offered = Factor.objects.filter(
+            Q(is_active=True) | Q(pk__in=[sf.factor_id for sf in saved])
+        )
         for name in ("factors", "main_factor"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = active
+            field.queryset = offered
         preference = self.fields["preference"]
         assert isinstance(preference, forms.ChoiceField)
         preference.choices = [("", _("Not stated")), *CareOption.choices]
-        if not self.is_bound:
+        if not self.is_bound and session is not None:
+            self.initial["factors"] = [sf.factor_id for sf in saved]
+            self.initial["main_factor"] = next((sf.factor_id for sf in saved if sf.is_main), None)
+        elif not self.is_bound:
             today = timezone.localdate()
             self.initial.setdefault("held_on", today)
             self.initial.setdefault("review_on", today + dt.timedelta(days=REVIEW_AFTER_DAYS))
@@ -182,6 +192,13 @@ class SessionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in SESSION_FIELDS if name in self.fields}
 
 
+class SessionEditForm(VersionedForm, SessionForm):
+    """A correction: the same form, carrying the version it started from."""
+
+    class Meta(SessionForm.Meta):
+        fields = SESSION_FIELDS
+
+
 class DecisionForm(forms.Form):
     """What was decided in this session for one child, or for her unborn child."""
 
@@ -204,8 +221,16 @@ class DecisionForm(forms.Form):
     )
     notes = forms.CharField(label=_label(ChildDecision, "notes"), max_length=300, required=False)
 
-    def __init__(self, data: Any = None, *, prefix: str, child: Child | None) -> None:
-        super().__init__(data, prefix=prefix)
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        prefix: str,
+        child: Child | None,
+        saved: ChildDecision | None = None,
+    ) -> None:
+        initial = {name: getattr(saved, name) for name in DECISION_FIELDS} if saved else None
+        super().__init__(data, prefix=prefix, initial=initial)
         self.child = child
 
     def clean(self) -> dict[str, Any]:
@@ -237,11 +262,31 @@ class DecisionForm(forms.Form):
 class SessionEntry:
     """The whole page: the session form and a decision row for each of her children."""
 
-    def __init__(self, data: Any, *, mother: Mother, children: list[Child]) -> None:
-        self.form = SessionForm(data, mother=mother)
-        self.rows = [DecisionForm(data, prefix=f"child-{c.code}", child=c) for c in children]
+    def __init__(
+        self,
+        data: Any,
+        *,
+        mother: Mother,
+        children: list[Child],
+        session: CounsellingSession | None = None,
+    ) -> None:
+        saved = {d.child_id: d for d in session.decisions.all()} if session else {}
+        self.form: SessionForm = (
+            SessionEditForm(data, mother=mother, instance=session)
+            if session is not None
+            else SessionForm(data, mother=mother)
+        )
+        self.rows = [
+            DecisionForm(data, prefix=f"child-{c.code}", child=c, saved=saved.get(c.pk))
+            for c in children
+        ]
+        # Her unborn child's row: while she is pregnant, and on a correction of a session that was
+        # about her unborn child (the form keeps its tick box in the same cases).
+        about_unborn = mother.is_pregnant or bool(session and session.about_unborn_child)
         self.unborn_row = (
-            DecisionForm(data, prefix="unborn", child=None) if mother.is_pregnant else None
+            DecisionForm(data, prefix="unborn", child=None, saved=saved.get(None))
+            if about_unborn
+            else None
         )
         self.decisions_error = ""
 

@@ -112,6 +112,7 @@ class CounsellingSession(models.Model):
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -211,6 +212,9 @@ class ChildDecision(models.Model):
     def __str__(self) -> str:
         return str(self.get_decision_display())
 
+
+# The fields of a child's decision that a session's form sets and a correction may change.
+DECISION_FIELDS = ("decision", "decided_by", "carer_name", "notes")
 
 # The order of a child's decisions, newest first (the rules and the pages agree on "latest").
 DECISION_NEWEST_FIRST = ["-session__held_on", "-session__created_at", "-pk"]

@@ -6,6 +6,7 @@ app_name = "counselling"
 urlpatterns = [
     path("women/<uuid:code>/new/", views.session_new, name="session_new"),
     path("sessions/<uuid:code>/", views.session_detail, name="session_detail"),
+    path("sessions/<uuid:code>/edit/", views.session_edit, name="session_edit"),
     path(
         "sessions/<uuid:code>/summary.pdf",
         views.session_summary_pdf,

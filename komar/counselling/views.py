@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,13 +22,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from komar.accounts.models import Organisation
+from komar.accounts.models import Organisation, User
 from komar.audit.actions import do_log_file_view
+from komar.audit.models import AuditEntry
 from komar.cases.access import get_mother_for_user, require_case_reader, require_case_writer
+from komar.cases.actions import EditConflict
 from komar.cases.models import Child, Mother
 from komar.counselling.access import get_session_for_user
-from komar.counselling.actions import InvalidSession, do_record_session
-from komar.counselling.forms import SessionEntry
+from komar.counselling.actions import InvalidSession, do_change_session, do_record_session
+from komar.counselling.forms import SESSION_FIELDS, SessionEntry
 from komar.counselling.models import CareOption, CounsellingSession, Factor, Topic
 from komar.counselling.pdf import PDF_LANGUAGES, render_pdf
 from komar.facilities.models import Facility
@@ -114,13 +117,50 @@ def _proposes_institution(session: CounsellingSession, decisions: list[Any]) -> 
     )
 
 
+INVALID_SESSION = gettext_lazy(
+    "This session could not be recorded: check the main factor, the children and the "
+    "justification for an institution, then save again."
+)
+
+
+def _form_page(
+    request: HttpRequest,
+    mother: Mother,
+    entry: SessionEntry,
+    *,
+    session: CounsellingSession | None = None,
+    conflict: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The session form, for a new session or a correction (facts as told, or as today)."""
+    if session is not None:
+        told = session.facility_facts.get(_language()) or session.facility_facts.get("en")
+        facility, facts = session.facility, fact_rows(told) if told else None
+    else:
+        facility = _current_facility(mother)
+        facts = fact_rows(facility.facts(_language())) if facility else None
+    return render(
+        request,
+        "counselling/session_form.html",
+        {
+            "mother": mother,
+            "entry": entry,
+            "form": entry.form,
+            "session": session,
+            "facility": facility,
+            "facts": facts,
+            "conflict": conflict,
+            "stay_limit_months": settings.KOMAR_CHILD_STAY_LIMIT_MONTHS,
+        },
+        status=409 if conflict else 200,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_writer(request)
     mother = get_mother_for_user(request, code)
     children = list(mother.children.select_related("current_placement__facility"))
-    facility = _current_facility(mother)
     entry = SessionEntry(
         request.POST if request.method == "POST" else None, mother=mother, children=children
     )
@@ -141,28 +181,114 @@ def session_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 ip=client_ip(request),
             )
         except InvalidSession:
-            form.add_error(
-                None,
-                _(
-                    "This session could not be recorded: check the main factor, the children "
-                    "and the justification for an institution, then save again."
-                ),
-            )
+            form.add_error(None, INVALID_SESSION)
         else:
             messages.success(request, _("Counselling session recorded."))
             return redirect(session.get_absolute_url())
-    return render(
-        request,
-        "counselling/session_form.html",
-        {
-            "mother": mother,
-            "entry": entry,
-            "form": entry.form,
-            "facility": facility,
-            "facts": fact_rows(facility.facts(_language())) if facility else None,
-            "stay_limit_months": settings.KOMAR_CHILD_STAY_LIMIT_MONTHS,
-        },
+    return _form_page(request, mother, entry)
+
+
+def _may_correct(user: User, session: CounsellingSession) -> bool:
+    """A session is the counselling organisation's record: its case writers correct it."""
+    organisation_id = session.counsellor.organisation_id
+    return (
+        user.can_write_cases
+        and organisation_id is not None
+        and (user.organisation_id == organisation_id)
     )
+
+
+def _differences(entry: SessionEntry, current: CounsellingSession) -> list[dict[str, Any]]:
+    """Where what she typed differs from what the other person saved."""
+    form, differences = entry.form, []
+    for name in SESSION_FIELDS:
+        if name not in form.fields or name not in form.cleaned_data:
+            continue
+        saved = getattr(current, name)
+        if form.cleaned_data[name] == saved:
+            continue
+        display = getattr(current, f"get_{name}_display", None)
+        if callable(display):
+            saved = display()
+        elif isinstance(saved, bool):
+            saved = _("Yes") if saved else _("No")
+        elif name == "options_discussed":
+            saved = ", ".join(current.options_display)
+        elif name == "topics_given":
+            saved = ", ".join(current.topics_display)
+        elif isinstance(saved, dt.date):
+            saved = date_format(saved)
+        differences.append({"label": form[name].label, "saved": saved})
+    saved_factors = list(current.session_factors.select_related("factor"))
+    typed = set(form.cleaned_data.get("factors") or [])
+    if typed != {sf.factor for sf in saved_factors}:
+        names = ", ".join(str(sf.factor) for sf in saved_factors)
+        differences.append({"label": form["factors"].label, "saved": names})
+    saved_decisions = {d.child_id: d for d in current.decisions.all()}
+    for row in entry.all_rows:
+        if not hasattr(row, "cleaned_data"):
+            continue
+        decision = saved_decisions.get(row.child.pk if row.child else None)
+        saved_value = decision.decision if decision else ""
+        if row.cleaned_data.get("decision", "") != saved_value:
+            label = row.child.display_name if row.child else _("Her unborn child")
+            shown = decision.get_decision_display() if decision else _("No decision")
+            differences.append({"label": label, "saved": shown})
+    return differences
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    session = get_session_for_user(request, code)
+    if not _may_correct(user, session):
+        raise PermissionDenied
+    mother = session.mother
+    children = list(mother.children.select_related("current_placement__facility"))
+    data = request.POST if request.method == "POST" else None
+    entry = SessionEntry(data, mother=mother, children=children, session=session)
+    if request.method == "GET":
+        # The form shows the whole session and all her children: opening it is a view.
+        with transaction.atomic():
+            do_log_file_view(actor=user, obj=session, mother=mother, ip=client_ip(request))
+    if request.method == "POST" and entry.is_valid():
+        form = entry.form
+        try:
+            do_change_session(
+                session,
+                form.session_data(),
+                factors=list(form.cleaned_data["factors"]),
+                main_factor=form.cleaned_data["main_factor"],
+                decisions=entry.decisions(),
+                expected_version=form.cleaned_data["version"],
+                actor=user,
+                ip=client_ip(request),
+            )
+        except EditConflict as conflict:
+            current = conflict.current
+            assert isinstance(current, CounsellingSession)
+            last = (
+                AuditEntry.objects.filter(
+                    object_code=str(current.code), action=AuditEntry.Action.CHANGE
+                )
+                .select_related("actor")
+                .order_by("-at")
+                .first()
+            )
+            context = {"differences": _differences(entry, current), "last": last}
+            # Saving again now overwrites deliberately, with the differences in front of her.
+            resubmitted = request.POST.copy()
+            resubmitted["version"] = str(current.version)
+            entry = SessionEntry(resubmitted, mother=mother, children=children, session=current)
+            entry.is_valid()
+            return _form_page(request, mother, entry, session=current, conflict=context)
+        except InvalidSession:
+            form.add_error(None, INVALID_SESSION)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(session.get_absolute_url())
+    return _form_page(request, mother, entry, session=session)
 
 
 @login_required
@@ -189,6 +315,7 @@ def session_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             "facts_name": told.get("name", "") if told else "",
             "facts": fact_rows(told) if told else None,
             "proposes_institution": _proposes_institution(session, decisions),
+            "can_correct": _may_correct(user, session),
         },
     )
 

@@ -37,6 +37,7 @@ def record_urls(sophea, session):
     return [
         (reverse("counselling:session_new", args=[sophea.code]), {"GET", "POST"}),
         (reverse("counselling:session_detail", args=[session.code]), {"GET"}),
+        (reverse("counselling:session_edit", args=[session.code]), {"GET", "POST"}),
         (reverse("counselling:session_summary_pdf", args=[session.code]), {"GET"}),
     ]
 
@@ -66,7 +67,13 @@ def test_it_refuses_the_researcher_before_any_lookup(researcher, sophea, session
     for url, _ in record_urls(sophea, session):
         assert client.get(url).status_code == 403, url
     assert client.get(sheet_url(siem_reap)).status_code == 403
-    for name in ("session_new", "session_detail", "session_summary_pdf", "facility_sheet_pdf"):
+    for name in (
+        "session_new",
+        "session_detail",
+        "session_edit",
+        "session_summary_pdf",
+        "facility_sheet_pdf",
+    ):
         missing = reverse(f"counselling:{name}", args=[MISSING])
         assert client.get(missing).status_code == 403, name
 
@@ -74,9 +81,12 @@ def test_it_refuses_the_researcher_before_any_lookup(researcher, sophea, session
 def test_it_lets_the_facility_monitor_read_but_not_record(monitor, sophea, session) -> None:
     client = client_for(monitor)
     assert client.get(session.get_absolute_url()).status_code == 200
-    new = reverse("counselling:session_new", args=[sophea.code])
-    assert client.get(new).status_code == 403
-    assert client.post(new).status_code == 403
+    for url in (
+        reverse("counselling:session_new", args=[sophea.code]),
+        reverse("counselling:session_edit", args=[session.code]),
+    ):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url).status_code == 403, url
 
 
 def test_it_refuses_wrong_methods(sokha, sophea, session, siem_reap) -> None:
@@ -91,7 +101,8 @@ def test_it_refuses_wrong_methods(sokha, sophea, session, siem_reap) -> None:
 
 def test_it_answers_404_for_unknown_codes(sokha) -> None:
     client = client_for(sokha)
-    for name in ("session_new", "session_detail", "session_summary_pdf", "facility_sheet_pdf"):
+    names = ["session_new", "session_detail", "session_edit", "session_summary_pdf"]
+    for name in [*names, "facility_sheet_pdf"]:
         assert client.get(reverse(f"counselling:{name}", args=[MISSING])).status_code == 404, name
 
 
@@ -105,3 +116,11 @@ def test_it_lets_a_legal_officer_of_another_organisation_read_sessions_in_her_fa
     vicheka, session
 ) -> None:
     assert client_for(vicheka).get(session.get_absolute_url()).status_code == 200
+
+
+def test_only_the_counselling_organisation_corrects_a_session(vicheka, dara, session) -> None:
+    url = reverse("counselling:session_edit", args=[session.code])
+    # A legal officer of another organisation reads it in her facility, but does not correct it.
+    assert client_for(vicheka).get(url).status_code == 403
+    assert client_for(vicheka).post(url).status_code == 403
+    assert client_for(dara).get(url).status_code == 200
