@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -12,6 +13,10 @@ from django.utils.translation import gettext as _
 
 from komar.cases.models import Child, Consent, CustodyEpisode, Mother, Placement
 from komar.lib.dates import earliest_birth_date_reaching_on_or_after
+
+if TYPE_CHECKING:  # the registry's queries do not depend on the apps built on it
+    from komar.assessments.models import Assessment, Determination
+    from komar.counselling.models import CounsellingSession
 
 
 def _children_inside() -> QuerySet[Child]:
@@ -82,6 +87,10 @@ def timeline(
     children: list[Child],
     placements: list[Placement],
     consents: list[Consent],
+    *,
+    sessions: Sequence[CounsellingSession] = (),
+    assessments: Sequence[Assessment] = (),
+    determinations: Sequence[Determination] = (),
 ) -> list[TimelineEvent]:
     """What happened to a woman and her children, newest first, from the records themselves."""
     events: list[TimelineEvent] = []
@@ -150,5 +159,34 @@ def timeline(
                     "consent",
                 )
             )
+    for session in sessions:
+        events.append(
+            TimelineEvent(
+                session.held_on,
+                _("Counselling session: %(stage)s") % {"stage": session.get_stage_display()},
+                "counselling",
+            )
+        )
+    for assessment in assessments:
+        events.append(
+            TimelineEvent(
+                assessment.assessed_on,
+                _("Best-interests assessment of %(name)s: %(status)s")
+                % {"name": names[assessment.child_id], "status": assessment.get_status_display()},
+                "assessment",
+            )
+        )
+    for determination in determinations:
+        events.append(
+            TimelineEvent(
+                determination.held_on,
+                _("Best-interests determination for %(name)s: %(decision)s")
+                % {
+                    "name": names[determination.child_id],
+                    "decision": determination.get_decision_display(),
+                },
+                "assessment",
+            )
+        )
     events.sort(key=lambda e: e.on, reverse=True)
     return events

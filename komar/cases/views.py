@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from komar.accounts.models import User
+from komar.assessments.models import Assessment, Determination
 from komar.audit.actions import do_log_file_view
 from komar.audit.models import AuditEntry
 from komar.cases import actions
@@ -283,7 +284,16 @@ def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             "children": children,
             "consents": consents,
             "sessions": sessions,
-            "timeline": timeline(mother, episodes, children, placements, consents),
+            "timeline": timeline(
+                mother,
+                episodes,
+                children,
+                placements,
+                consents,
+                sessions=sessions,
+                assessments=list(Assessment.objects.filter(child__mother=mother)),
+                determinations=list(Determination.objects.filter(child__mother=mother)),
+            ),
             "audit_entries": audit_entries,
             "can_write": user.can_write_cases,
             "today": timezone.localdate(),

@@ -80,3 +80,21 @@ def test_a_childs_file_is_titled_with_her_name_and_lists_decisions_once(sokha, s
     assert child.display_name in title
     assert html.count('id="decisions"') == 1
     assert html.count('id="assessments"') == 1
+
+
+def test_the_timeline_shows_counselling_assessments_and_determinations(
+    sokha, dara, sophea
+) -> None:
+    import datetime as dt
+
+    from komar.tasks.tests.factories import assess, counsel, determine
+
+    child = sophea.children.get(name_latin="Sok Vichet")
+    counsel(child, sokha, held_on=dt.date(2026, 2, 1))
+    assess(child, sokha, approve_by=dara, assessed_on=dt.date(2026, 2, 3))
+    determine(child, sokha, review_on=dt.date(2026, 8, 1))
+    html = client_for(sokha).get(sophea.get_absolute_url()).content.decode()
+    timeline = html[html.index('id="timeline"') :]
+    assert "Counselling session: In custody" in timeline
+    assert "Best-interests assessment of Sok Vichet: Approved" in timeline
+    assert "Best-interests determination for Sok Vichet: With a named relative" in timeline
