@@ -85,6 +85,9 @@ class User(AbstractUser):
         default="km",
     )
 
+    # Names the audit records for what is not a plain field (see audit_tags.field_label).
+    AUDIT_LABELS = {"lockout": _("lockout after failed sign-ins")}
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -82,6 +82,9 @@ class Assessment(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    # The audit names a changed element by its code (see audit_tags.field_label).
+    AUDIT_LABELS = dict(Element.choices)
+
     class Meta:
         ordering = ["-assessed_on", "-created_at"]
         verbose_name = _("best-interests assessment")
@@ -139,6 +142,8 @@ class Determination(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    AUDIT_LABELS = {"members": _("panel members")}
 
     class Meta:
         ordering = ["-held_on", "-created_at"]

@@ -115,6 +115,12 @@ class CounsellingSession(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    # Names the audit records for what is not a plain field (see audit_tags.field_label).
+    AUDIT_LABELS = {
+        "factors": _("factors behind her choice"),
+        "decisions": _("decisions for children"),
+    }
+
     class Meta:
         ordering = ["-held_on", "-created_at"]
         verbose_name = _("counselling session")

@@ -20,11 +20,18 @@ REVIEW_HORIZON_DAYS = 14
 MAX_ROWS = 100
 
 
+def _later_than() -> Q:
+    """A record held after the outer one: a later day, or the same day and recorded after it."""
+    return (
+        Q(held_on__gt=OuterRef("held_on"))
+        | Q(held_on=OuterRef("held_on"), created_at__gt=OuterRef("created_at"))
+        | Q(held_on=OuterRef("held_on"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
+
+
 def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
     """Each woman's latest session whose review date is past or within two weeks."""
-    later = CounsellingSession.objects.filter(
-        mother=OuterRef("mother"), held_on__gt=OuterRef("held_on")
-    )
+    later = CounsellingSession.objects.filter(mother=OuterRef("mother")).filter(_later_than())
     return (
         CounsellingSession.objects.filter(
             mother__in=mothers_for_user(user),
@@ -38,7 +45,7 @@ def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
 
 def determination_reviews_due(user: User, today: dt.date) -> QuerySet[Determination]:
     """Each child's latest determination whose review date is past or within two weeks."""
-    later = Determination.objects.filter(child=OuterRef("child"), held_on__gt=OuterRef("held_on"))
+    later = Determination.objects.filter(child=OuterRef("child")).filter(_later_than())
     return (
         Determination.objects.filter(
             child__mother__in=mothers_for_user(user),
@@ -67,7 +74,11 @@ def assessments_to_approve(user: User) -> QuerySet[Assessment]:
 
 def assessments_returned_to(user: User) -> QuerySet[Assessment]:
     return (
-        Assessment.objects.filter(assessor=user, status=Assessment.Status.RETURNED)
+        Assessment.objects.filter(
+            assessor=user,
+            status=Assessment.Status.RETURNED,
+            child__mother__in=mothers_for_user(user),
+        )
         .select_related("child")
         .order_by("-decided_at")[:MAX_ROWS]
     )

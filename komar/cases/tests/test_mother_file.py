@@ -82,9 +82,7 @@ def test_a_childs_file_is_titled_with_her_name_and_lists_decisions_once(sokha, s
     assert html.count('id="assessments"') == 1
 
 
-def test_the_timeline_shows_counselling_assessments_and_determinations(
-    sokha, dara, sophea
-) -> None:
+def test_the_timeline_shows_counselling_assessments_and_determinations(sokha, dara, sophea) -> None:
     import datetime as dt
 
     from komar.tasks.tests.factories import assess, counsel, determine
@@ -98,3 +96,30 @@ def test_the_timeline_shows_counselling_assessments_and_determinations(
     assert "Counselling session: In custody" in timeline
     assert "Best-interests assessment of Sok Vichet: Approved" in timeline
     assert "Best-interests determination for Sok Vichet: With a named relative" in timeline
+
+
+def test_the_audit_trail_names_every_audited_change_in_words(sokha, dara, sophea) -> None:
+    import datetime as dt
+
+    from komar.counselling.actions import do_change_session
+    from komar.tasks.tests.factories import assess, counsel, determine
+
+    child = sophea.children.get(name_latin="Sok Vichet")
+    session = counsel(child, sokha)
+    do_change_session(
+        session,
+        {"held_on": session.held_on, "stage": "in_custody", "review_on": session.review_on},
+        factors=[],
+        main_factor=None,
+        decisions=[{"child": child, "decision": "relative", "decided_by": "mother"}],
+        expected_version=1,
+        actor=sokha,
+    )
+    assess(child, sokha)
+    determine(child, sokha, review_on=dt.date(2026, 8, 1))
+    response = client_for(dara).get(sophea.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "decisions for children" in html
+    assert "panel members" in html
+    assert "The child&#x27;s views (as age allows)" in html

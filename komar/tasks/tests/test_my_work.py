@@ -197,3 +197,33 @@ def test_a_later_determination_replaces_the_earlier_review(sokha, sophea) -> Non
         actor=sokha,
     )
     assert "Determinations to review" not in client_for(sokha).get(URL).content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
+def test_two_sessions_on_one_day_give_one_review(sokha, sophea) -> None:
+    child = sophea.children.get(name_latin="Sok Vichet")
+    counsel(child, sokha, held_on=dt.date(2026, 2, 1), review_on=dt.date(2026, 5, 1))
+    counsel(child, sokha, held_on=dt.date(2026, 2, 1), review_on=dt.date(2026, 5, 2))
+    html = client_for(sokha).get(URL).content.decode()
+    reviews = html[html.index('id="reviews"') : html.index('id="approvals"')]
+    assert reviews.count(sophea.display_name) == 1
+    assert "02/05/2026" in reviews
+
+
+def test_returned_assessments_outside_her_scope_are_not_listed(
+    sokha, vicheka, legal_aid, siem_reap, battambang, sophea
+) -> None:
+    from komar.accounts.models import Role
+    from komar.assessments.actions import do_return_assessment, do_submit_assessment
+    from komar.cases.actions import do_transfer_mother
+    from komar.conftest import make_user
+
+    supervisor = make_user("lasup", legal_aid, Role.SUPERVISOR, [siem_reap])
+    child = sophea.children.get(name_latin="Sok Vichet")
+    assessment = do_submit_assessment(assess(child, vicheka), actor=vicheka)
+    do_return_assessment(assessment, comments="Add the health record.", actor=supervisor)
+    assert child.display_name in client_for(vicheka).get(URL).content.decode()
+    # Transferred to a prison where the legal officer does not work: out of her scope.
+    do_transfer_mother(sophea, to_facility=battambang, on=dt.date(2026, 3, 10), actor=sokha)
+    assert client_for(vicheka).get(sophea.get_absolute_url()).status_code == 404
+    assert child.display_name not in client_for(vicheka).get(URL).content.decode()
