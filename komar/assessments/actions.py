@@ -66,11 +66,13 @@ def determination_reasons(
 
 
 def can_approve(assessment: Assessment, user: User) -> bool:
+    """A supervisor (or administrator) of the assessing organisation who wrote none of it."""
     return (
         user.is_active
         and user.role in APPROVER_ROLES
         and user.organisation_id == assessment.organisation_id
         and user.pk != assessment.assessor_id
+        and not assessment.authors.filter(pk=user.pk).exists()
     )
 
 
@@ -105,6 +107,7 @@ def do_start_assessment(
     assessment = Assessment.objects.create(
         child=child, organisation=actor.organisation, assessor=actor, **data
     )
+    assessment.authors.add(actor)
     changed = _save_elements(assessment, elements)
     write_audit(
         actor=actor,
@@ -137,6 +140,7 @@ def do_change_assessment(
         setattr(current, name, data[name])
     changed = fields + _save_elements(current, elements)
     if changed:
+        current.authors.add(actor)
         current.version += 1  # the row is locked: no one else can bump it meanwhile
         current.save(update_fields=[*fields, "version"])
         write_audit(
@@ -186,7 +190,7 @@ def do_submit_assessment(
 ) -> Assessment:
     if actor.organisation_id != assessment.organisation_id:
         raise NotAllowed("only the assessing organisation submits its assessment")
-    return _transition(
+    submitted = _transition(
         assessment,
         to=Status.SUBMITTED,
         allowed_from=[Status.DRAFT, Status.RETURNED],
@@ -194,6 +198,8 @@ def do_submit_assessment(
         ip=ip,
         extra={"submitted_at": timezone.now()},
     )
+    submitted.authors.add(actor)
+    return submitted
 
 
 @transaction.atomic

@@ -79,6 +79,10 @@ class Assessment(models.Model):
         editable=False,
     )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Everyone who started, changed or submitted it: none of them may approve it.
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", editable=False, verbose_name=_("written by")
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

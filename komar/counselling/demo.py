@@ -403,6 +403,13 @@ def insert_casework(work: Casework) -> None:
         decision.session = session
     ChildDecision.objects.bulk_create([d for _, d in work.decisions], batch_size=INSERT_BATCH)
     Assessment.objects.bulk_create(work.assessments, batch_size=INSERT_BATCH)
+    Assessment.authors.through.objects.bulk_create(
+        [
+            Assessment.authors.through(assessment_id=a.pk, user_id=a.assessor_id)
+            for a in work.assessments
+        ],
+        batch_size=INSERT_BATCH,
+    )
     for assessment, element in work.elements:
         element.assessment = assessment
     AssessmentElement.objects.bulk_create([e for _, e in work.elements], batch_size=INSERT_BATCH)

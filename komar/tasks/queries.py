@@ -67,6 +67,7 @@ def assessments_to_approve(user: User) -> QuerySet[Assessment]:
             child__mother__in=mothers_for_user(user),
         )
         .exclude(assessor=user)
+        .exclude(authors=user)
         .select_related("child", "assessor")
         .order_by("submitted_at")[:MAX_ROWS]
     )

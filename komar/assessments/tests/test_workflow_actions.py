@@ -142,6 +142,29 @@ def test_it_refuses_approval_by_the_assessor_even_as_supervisor(dara, chenda, ch
     assert do_approve_assessment(assessment, actor=chenda).status == Status.APPROVED
 
 
+@pytest.mark.parametrize("part", ["edited", "submitted"])
+def test_a_supervisor_who_edited_or_submitted_it_may_not_approve_it(
+    part, sokha, dara, chenda, child
+) -> None:
+    assessment = start(child, sokha)
+    if part == "edited":
+        assessment = do_change_assessment(
+            assessment,
+            {"options_compared": "Rewritten by the supervisor."},
+            elements={},
+            expected_version=assessment.version,
+            actor=dara,
+        )
+        assessment = do_submit_assessment(assessment, actor=sokha)
+    else:
+        assessment = do_submit_assessment(assessment, actor=dara)
+    with pytest.raises(NotAllowed):
+        do_approve_assessment(assessment, actor=dara)
+    with pytest.raises(NotAllowed):
+        do_return_assessment(assessment, comments="Mine", actor=dara)
+    assert do_approve_assessment(assessment, actor=chenda).decided_by == chenda
+
+
 def test_it_refuses_approval_by_another_organisation(sokha, child, legal_aid, siem_reap) -> None:
     lawyer_supervisor = make_user("kanha", legal_aid, Role.SUPERVISOR, [siem_reap])
     assessment = do_submit_assessment(start(child, sokha), actor=sokha)

@@ -227,3 +227,11 @@ def test_returned_assessments_outside_her_scope_are_not_listed(
     do_transfer_mother(sophea, to_facility=battambang, on=dt.date(2026, 3, 10), actor=sokha)
     assert client_for(vicheka).get(sophea.get_absolute_url()).status_code == 404
     assert child.display_name not in client_for(vicheka).get(URL).content.decode()
+
+
+def test_an_assessment_she_submitted_does_not_await_her_approval(sokha, dara, sophea) -> None:
+    from komar.assessments.actions import do_submit_assessment
+
+    child = sophea.children.get(name_latin="Sok Vichet")
+    do_submit_assessment(assess(child, sokha), actor=dara)
+    assert "Nothing awaits your approval." in client_for(dara).get(URL).content.decode()
