@@ -36,6 +36,18 @@ class DeterminationReason:
     INSTITUTION = "institution"
 
 
+def _against_her_wish(decision: ChildDecision) -> bool:
+    """Decided by others against her wish: so recorded, or by officials or a court for another
+    option than the one she said she preferred."""
+    by = ChildDecision.DecidedBy
+    if decision.decided_by == by.OTHERS_AGAINST_HER_WISH:
+        return True
+    if decision.decided_by not in (by.OFFICIALS, by.COURT):
+        return False
+    preference = decision.session.preference
+    return bool(preference) and preference != decision.decision
+
+
 def determination_reasons(
     assessment: Assessment | None,
     child: Child,
@@ -44,15 +56,15 @@ def determination_reasons(
 ) -> list[str]:
     """Why a formal determination is required (Bangkok Rule 52; UN Alternative Care Guidelines).
 
-    `assessment` is the child's latest best-interests assessment and `decision` the latest
-    decision of a counselling session: a separation decided against the mother's wish is
-    contested, and an institution proposed in either is a reason.
+    `assessment` is the child's latest best-interests assessment past the draft stage and
+    `decision` the latest decision of a counselling session: a separation decided against the
+    mother's wish is contested, and an institution proposed in either is a reason.
     """
     reasons = []
     contested_in_session = (
         decision is not None
-        and decision.decided_by == ChildDecision.DecidedBy.OTHERS_AGAINST_HER_WISH
         and decision.decision != CareOption.WITH_MOTHER
+        and _against_her_wish(decision)
     )
     if (assessment is not None and assessment.mother_contests_separation) or contested_in_session:
         reasons.append(DeterminationReason.CONTESTED)

@@ -332,7 +332,7 @@ def determination_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     child = get_child_for_user(request, code)
     linked = _linked_assessment(request, child)
     today = timezone.localdate()
-    basis = linked or Assessment.objects.filter(child=child).first()
+    basis = linked or Assessment.objects.filter(child=child).exclude(status=Status.DRAFT).first()
     suggested = actions.determination_reasons(basis, child, today, latest_decision_for(child))
     forms = DeterminationForms(
         request.POST or None, initial={"reasons": suggested, "held_on": today}

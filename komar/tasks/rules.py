@@ -37,7 +37,9 @@ class ChildFacts:
 
     @property
     def latest_assessment(self) -> Assessment | None:
-        return self.assessments[0] if self.assessments else None
+        """Her latest assessment past the draft stage: a draft (perhaps still blank) is work in
+        progress and must not hide what a submitted or approved one says."""
+        return next((a for a in self.assessments if a.status != Assessment.Status.DRAFT), None)
 
     @property
     def has_approved_assessment(self) -> bool:
@@ -215,7 +217,7 @@ def review_overdue(f: ChildFacts) -> Facts | None:
 
 @rule(
     "determination_required",
-    version=1,
+    version=2,  # 2: counselling decisions count, and drafts do not
     title=_("A formal best-interests determination is required"),
     standard=_("Bangkok Rule 52; UN Guidelines for the Alternative Care of Children paras. 56-58"),
     level="danger",
@@ -238,7 +240,7 @@ def determination_required(f: ChildFacts) -> Facts | None:
 
 @rule(
     "institution_under_three",
-    version=1,
+    version=2,  # 2: a draft assessment does not count
     title=_("A residential institution is proposed for a child under three"),
     standard=_(
         "UN Guidelines for the Alternative Care of Children para. 22 (family-based care "

@@ -64,6 +64,9 @@ def form_data(members=3, **changes):
 
 
 def test_it_prefills_the_reasons_from_the_latest_assessment(sokha, child, assessment) -> None:
+    from komar.assessments.actions import do_submit_assessment
+
+    do_submit_assessment(assessment, actor=sokha)
     response = client_for(sokha).get(url(child))
     html = response.content.decode()
     assert response.status_code == 200
@@ -71,6 +74,14 @@ def test_it_prefills_the_reasons_from_the_latest_assessment(sokha, child, assess
     assert 'value="over_limit" id="id_reasons_1" checked' not in html
     assert "The mother contests the separation" in html
     assert html.count('name="member') == 2 * 6  # six rows of name and role
+
+
+def test_a_draft_assessment_prefills_nothing(sokha, child, assessment) -> None:
+    html = client_for(sokha).get(url(child)).content.decode()
+    assert 'value="contested" id="id_reasons_0" checked' not in html
+    # Linked on purpose, the draft's reasons are offered.
+    html = client_for(sokha).get(url(child, assessment)).content.decode()
+    assert 'value="contested" id="id_reasons_0" checked' in html
 
 
 def test_it_records_the_determination_and_returns_to_the_child(sokha, child, assessment) -> None:

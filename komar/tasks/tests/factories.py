@@ -46,6 +46,7 @@ def assess(
     actor: User,
     *,
     approve_by: User | None = None,
+    submit: bool = False,
     assessed_on: dt.date = dt.date(2026, 2, 1),
     **data: Any,
 ) -> Assessment:
@@ -55,8 +56,9 @@ def assess(
         elements={"views": ("She smiles at her mother.", "no_concern")},
         actor=actor,
     )
-    if approve_by is not None:
+    if submit or approve_by is not None:
         assessment = do_submit_assessment(assessment, actor=actor)
+    if approve_by is not None:
         assessment = do_approve_assessment(assessment, actor=approve_by)
     return assessment
 

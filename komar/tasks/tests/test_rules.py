@@ -110,8 +110,30 @@ class TestReviewOverdue:
 class TestDeterminationRequired:
     def test_it_fires_when_the_mother_contests_separation(self, inside, sokha) -> None:
         counsel(inside, sokha)
-        assess(inside, sokha, mother_contests_separation=True)
+        assess(inside, sokha, submit=True, mother_contests_separation=True)
         assert "contests" in fired(inside)["determination_required"]["Why"]
+
+    def test_a_new_blank_draft_does_not_hide_it(self, inside, sokha) -> None:
+        assess(inside, sokha, submit=True, mother_contests_separation=True)
+        assess(inside, sokha, assessed_on=dt.date(2026, 3, 1))
+        assert "determination_required" in fired(inside)
+
+    def test_a_draft_alone_does_not_raise_it(self, inside, sokha) -> None:
+        counsel(inside, sokha)
+        assess(inside, sokha, mother_contests_separation=True)
+        assert "determination_required" not in fired(inside)
+
+    def test_it_fires_when_officials_decide_against_her_stated_preference(
+        self, inside, sokha
+    ) -> None:
+        counsel(
+            inside, sokha, decision="relative", decided_by="officials", preference="with_mother"
+        )
+        assert "contests" in fired(inside)["determination_required"]["Why"]
+
+    def test_it_is_silent_when_officials_decide_what_she_preferred(self, inside, sokha) -> None:
+        counsel(inside, sokha, decision="relative", decided_by="officials", preference="relative")
+        assert "determination_required" not in fired(inside)
 
     def test_it_fires_for_a_child_over_the_limit(self, sokha, siem_reap) -> None:
         mother = register(sokha, siem_reap, children=[child_inside(born=dt.date(2023, 1, 1))])
@@ -121,7 +143,7 @@ class TestDeterminationRequired:
         assert facts["Stay limit"] == "1 Jan 2026"
 
     def test_it_fires_when_an_institution_is_recommended(self, outside, sokha) -> None:
-        assess(outside, sokha, recommendation="institution")
+        assess(outside, sokha, submit=True, recommendation="institution")
         assert "institution" in fired(outside)["determination_required"]["Why"]
 
     def test_it_fires_when_others_separate_the_child_against_her_wish(self, inside, sokha) -> None:
@@ -161,7 +183,7 @@ class TestInstitutionUnderThree:
         assert fired(inside)["institution_under_three"]["Age in months"] == "16"
 
     def test_it_fires_for_a_recommended_institution(self, inside, sokha) -> None:
-        assess(inside, sokha, recommendation="institution")
+        assess(inside, sokha, submit=True, recommendation="institution")
         assert "institution_under_three" in fired(inside)
 
     def test_it_is_silent_for_an_older_child(self, outside, sokha) -> None:
