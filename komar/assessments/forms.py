@@ -4,13 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from komar.assessments.actions import DeterminationReason
 from komar.assessments.models import Assessment, Determination, Element, Rating
-from komar.cases.forms import DateInput, VersionedForm
+from komar.cases.forms import DateInput, VersionedForm, casework_date, limit_long_text
 from komar.counselling.models import CareOption
 
 # Why a formal determination is required: each reason with the standard it rests on.
@@ -56,11 +55,6 @@ ELEMENT_HELP: dict[str, Promise] = {
 }
 
 
-def _not_in_future(value: dt.date | None) -> None:
-    if value is not None and value > timezone.localdate():
-        raise forms.ValidationError(_("This date is in the future."))
-
-
 ASSESSMENT_FIELDS = [
     "occasion",
     "assessed_on",
@@ -97,11 +91,10 @@ class AssessmentForm(forms.ModelForm):
         recommendation = self.fields["recommendation"]
         assert isinstance(recommendation, forms.ChoiceField)
         recommendation.choices = [("", _("No recommendation yet")), *CareOption.choices]
+        limit_long_text(self)
 
     def clean_assessed_on(self) -> dt.date:
-        value: dt.date = self.cleaned_data["assessed_on"]
-        _not_in_future(value)
-        return value
+        return casework_date(self.cleaned_data["assessed_on"])
 
 
 class AssessmentEditForm(VersionedForm, AssessmentForm):
@@ -119,6 +112,7 @@ class ElementForm(forms.Form):
 
     def __init__(self, data: Any = None, *, element: str, **kwargs: Any) -> None:
         super().__init__(data, prefix=f"element-{element}", **kwargs)
+        limit_long_text(self)
         self.element = element
         self.label = Element(element).label
         self.help = ELEMENT_HELP.get(element, "")
@@ -196,10 +190,12 @@ class DeterminationForm(forms.ModelForm):
             "review_on": _("When the panel's decision is to be looked at again."),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_long_text(self)
+
     def clean_held_on(self) -> dt.date:
-        value: dt.date = self.cleaned_data["held_on"]
-        _not_in_future(value)
-        return value
+        return casework_date(self.cleaned_data["held_on"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

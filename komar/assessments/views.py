@@ -144,6 +144,21 @@ def _conflict_context(forms: AssessmentForms, current: Assessment) -> dict[str, 
     return {"conflict": {"differences": differences, "last": last}}
 
 
+def _locked(request: HttpRequest, assessment: Assessment, title: str) -> HttpResponse:
+    """It was submitted or decided while she was editing: keep what she typed, save nothing."""
+    forms = AssessmentForms(request.POST, instance=assessment)
+    forms.is_valid()
+    return _form_page(
+        request,
+        forms,
+        assessment.child,
+        title=title,
+        assessment=assessment,
+        extra={"locked": True},
+        status=409,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
@@ -151,13 +166,15 @@ def assessment_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     assessment = get_assessment_for_user(request, code)
     if not _may_write(user, assessment):
         raise PermissionDenied
+    child = assessment.child
+    title = _("Change the best-interests assessment")
     if not assessment.is_editable:
+        if request.method == "POST":
+            return _locked(request, assessment, title)
         messages.error(
             request, _("Only a draft or a returned assessment can be changed. Start a new one.")
         )
         return redirect(assessment.get_absolute_url())
-    child = assessment.child
-    title = _("Change the best-interests assessment")
     if request.method == "GET":
         # The form shows the whole assessment: opening it is a view of the file.
         with transaction.atomic():
@@ -187,8 +204,8 @@ def assessment_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 request, forms, child, title=title, assessment=current, extra=extra, status=409
             )
         except actions.NotAllowed:
-            messages.error(request, _("This assessment can no longer be changed."))
-            return redirect(assessment.get_absolute_url())
+            assessment.refresh_from_db()
+            return _locked(request, assessment, title)
         messages.success(request, _("Saved."))
         return redirect(assessment.get_absolute_url())
     return _form_page(request, forms, child, title=title, assessment=assessment)

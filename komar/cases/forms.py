@@ -4,11 +4,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from komar.cases.models import Child, Consent, CustodyEpisode, Mother, OffenceCategory, Placement
 from komar.facilities.models import Facility
+from komar.lib.dates import add_months
 from komar.lib.names import clean_name
 
 
@@ -19,9 +21,37 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _not_in_future(value: dt.date | None) -> None:
+def not_in_future(value: dt.date | None) -> None:
     if value is not None and value > timezone.localdate():
         raise forms.ValidationError(_("This date is in the future."))
+
+
+# A date of casework (a session, an assessment, a panel) further back is a typing mistake.
+CASEWORK_YEARS_BACK = 10
+# Free text (her words, evidence, reasons): generous, but bounded.
+LONG_TEXT_CHARS = 5000
+
+
+def casework_date(value: dt.date) -> dt.date:
+    """Not in the future, and not so long ago that the year must be mistyped."""
+    not_in_future(value)
+    if value < add_months(timezone.localdate(), -12 * CASEWORK_YEARS_BACK):
+        raise forms.ValidationError(
+            _("This date is more than %(years)s years ago: check the year.")
+            % {"years": CASEWORK_YEARS_BACK}
+        )
+    return value
+
+
+def limit_long_text(form: forms.BaseForm, chars: int = LONG_TEXT_CHARS) -> None:
+    """Bound every multi-line text field of a form, with the browser's help too."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField) or not isinstance(field.widget, forms.Textarea):
+            continue
+        if field.max_length is None:
+            field.max_length = chars
+            field.validators.append(validators.MaxLengthValidator(chars))
+            field.widget.attrs["maxlength"] = str(chars)
 
 
 def _active_facilities() -> Any:
@@ -107,7 +137,7 @@ class MotherForm(NamesMixin):
 
     def clean_date_of_birth(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data.get("date_of_birth")
-        _not_in_future(value)
+        not_in_future(value)
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -163,7 +193,7 @@ class EpisodeForm(forms.ModelForm):
 
     def clean_admission_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["admission_date"]
-        _not_in_future(value)
+        not_in_future(value)
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -226,7 +256,7 @@ class ChildForm(NamesMixin):
 
     def clean_date_of_birth(self) -> dt.date:
         value: dt.date = self.cleaned_data["date_of_birth"]
-        _not_in_future(value)
+        not_in_future(value)
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -260,7 +290,7 @@ class PlacementForm(forms.ModelForm):
 
     def clean_start_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["start_date"]
-        _not_in_future(value)
+        not_in_future(value)
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -314,7 +344,7 @@ class TransferForm(forms.Form):
 
     def clean_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["on"]
-        _not_in_future(value)
+        not_in_future(value)
         return value
 
 
@@ -326,7 +356,7 @@ class ReleaseForm(forms.Form):
 
     def clean_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["on"]
-        _not_in_future(value)
+        not_in_future(value)
         return value
 
 
@@ -338,7 +368,7 @@ class BirthForm(NamesMixin):
 
     def clean_date_of_birth(self) -> dt.date:
         value: dt.date = self.cleaned_data["date_of_birth"]
-        _not_in_future(value)
+        not_in_future(value)
         return value
 
 
@@ -350,7 +380,7 @@ class ConsentForm(forms.ModelForm):
 
     def clean_given_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["given_on"]
-        _not_in_future(value)
+        not_in_future(value)
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -370,7 +400,7 @@ class WithdrawConsentForm(forms.Form):
 
     def clean_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["on"]
-        _not_in_future(value)
+        not_in_future(value)
         return value
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from komar.cases.forms import DateInput, VersionedForm
+from komar.cases.forms import DateInput, VersionedForm, casework_date, limit_long_text
 from komar.cases.models import Child, Mother
 from komar.counselling.models import (
     DECISION_FIELDS,
@@ -28,9 +28,11 @@ from komar.counselling.models import (
     Factor,
     Topic,
 )
+from komar.lib.dates import add_months
 
 # UN Guidelines for the Alternative Care of Children, para. 67: review at least every 3 months.
 REVIEW_AFTER_DAYS = 90
+REVIEW_MONTHS = 3
 
 SESSION_FIELDS = [
     "held_on",
@@ -135,6 +137,7 @@ class SessionForm(forms.ModelForm):
         preference = self.fields["preference"]
         assert isinstance(preference, forms.ChoiceField)
         preference.choices = [("", _("Not stated")), *CareOption.choices]
+        limit_long_text(self)
         if not self.is_bound and session is not None:
             self.initial["factors"] = [sf.factor_id for sf in saved]
             self.initial["main_factor"] = next((sf.factor_id for sf in saved if sf.is_main), None)
@@ -144,16 +147,21 @@ class SessionForm(forms.ModelForm):
             self.initial.setdefault("review_on", today + dt.timedelta(days=REVIEW_AFTER_DAYS))
 
     def clean_held_on(self) -> dt.date:
-        value: dt.date = self.cleaned_data["held_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return value
+        return casework_date(self.cleaned_data["held_on"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         held_on, review_on = cleaned.get("held_on"), cleaned.get("review_on")
         if held_on and review_on and review_on < held_on:
             self.add_error("review_on", _("The review date is before the session."))
+        elif held_on and review_on and review_on > add_months(held_on, REVIEW_MONTHS):
+            self.add_error(
+                "review_on",
+                _(
+                    "Review the decision within three months of the session (UN Guidelines "
+                    "for the Alternative Care of Children, para. 67)."
+                ),
+            )
         main = cleaned.get("main_factor")
         if main is not None and main not in cleaned.get("factors", []):
             self.add_error(

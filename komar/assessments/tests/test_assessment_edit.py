@@ -93,15 +93,23 @@ def test_it_lets_her_change_a_returned_assessment(sokha, dara, assessment) -> No
 def test_it_sends_her_back_when_the_assessment_is_no_longer_editable(sokha, assessment) -> None:
     do_submit_assessment(assessment, actor=sokha)
     client = client_for(sokha)
-    for response in (
-        client.get(url(assessment)),
-        client.post(url(assessment), edit_data(2, options_compared="late")),
-    ):
-        assert response.status_code == 302
-        assert response.url == assessment.get_absolute_url()
-    assert Assessment.objects.get(pk=assessment.pk).options_compared == ""
+    response = client.get(url(assessment))
+    assert response.status_code == 302
+    assert response.url == assessment.get_absolute_url()
     html = client.get(assessment.get_absolute_url()).content.decode()
     assert "Only a draft or a returned assessment can be changed" in html
+
+
+def test_a_save_after_it_was_submitted_keeps_what_she_typed(sokha, assessment) -> None:
+    # She opened the form on a draft; it was submitted before she saved.
+    do_submit_assessment(assessment, actor=sokha)
+    response = client_for(sokha).post(url(assessment), edit_data(1, options_compared="late words"))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "This assessment can no longer be changed" in html
+    assert "Submitted for approval" in html
+    assert "late words" in html
+    assert Assessment.objects.get(pk=assessment.pk).options_compared == ""
 
 
 def test_the_second_editor_gets_409_and_keeps_what_she_typed(sokha, dara, assessment) -> None:

@@ -127,3 +127,14 @@ def test_it_lets_a_legal_officer_assess_for_her_own_organisation(vicheka, child,
     url = reverse("assessments:assessment_new", args=[child.code])
     assert client_for(vicheka).post(url, form_data()).status_code == 302
     assert Assessment.objects.get().organisation == legal_aid
+
+
+def test_it_refuses_a_mistyped_year_and_unbounded_evidence(sokha, child) -> None:
+    url = reverse("assessments:assessment_new", args=[child.code])
+    response = client_for(sokha).post(
+        url, form_data(assessed_on="0206-05-20", **{"element-views-evidence": "x" * 5001})
+    )
+    html = response.content.decode()
+    assert "This date is more than 10 years ago: check the year." in html
+    assert "Ensure this value has at most 5000 characters" in html
+    assert not Assessment.objects.exists()

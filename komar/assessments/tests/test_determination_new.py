@@ -152,3 +152,9 @@ def test_it_answers_404_for_an_assessment_of_another_child(sokha, sophea, assess
     assert client.post(url(sibling, assessment), form_data()).status_code == 404
     assert client.get(url(sibling) + "?assessment=not-a-code").status_code == 404
     assert not Determination.objects.exists()
+
+
+def test_it_refuses_a_mistyped_year(sokha, child) -> None:
+    response = client_for(sokha).post(url(child), form_data(held_on="0206-05-20"))
+    assert "This date is more than 10 years ago: check the year." in response.content.decode()
+    assert not Determination.objects.exists()

@@ -210,6 +210,9 @@ def assert_nothing_lost(html, sophea):
     [
         ({"held_on": "2026-03-17"}, "This date is in the future."),
         ({"review_on": "2026-03-15"}, "The review date is before the session."),
+        ({"review_on": "2026-06-17"}, "Review the decision within three months of the session"),
+        ({"review_on": "9999-12-31"}, "Review the decision within three months of the session"),
+        ({"held_on": "0201-03-16"}, "This date is more than 10 years ago: check the year."),
         ({"review_on": ""}, "This field is required."),
         ({"stage": ""}, "This field is required."),
     ],
@@ -221,6 +224,18 @@ def test_it_refuses_wrong_dates_and_keeps_what_was_typed(sokha, sophea, override
     assert message in html
     assert "Nothing you typed has been lost." in html
     assert_nothing_lost(html, sophea)
+    assert not CounsellingSession.objects.exists()
+
+
+def test_a_review_three_months_after_the_session_is_accepted(sokha, sophea) -> None:
+    response = client_for(sokha).post(url(sophea), form_data(sophea, review_on="2026-06-16"))
+    assert response.status_code == 302
+
+
+def test_her_words_are_bounded(sokha, sophea) -> None:
+    response = client_for(sokha).post(url(sophea), form_data(sophea, mothers_words="ក" * 5001))
+    assert response.status_code == 200
+    assert "Ensure this value has at most 5000 characters" in response.content.decode()
     assert not CounsellingSession.objects.exists()
 
 
