@@ -91,6 +91,10 @@ def assessment_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     if user.organisation is None:
         # An assessment belongs to the assessing organisation.
         raise PermissionDenied
+    if request.method == "GET":
+        # The form shows the child's details and flags: opening it is a view of her file.
+        with transaction.atomic():
+            do_log_file_view(actor=user, obj=child, mother=child.mother, ip=client_ip(request))
     forms = AssessmentForms(request.POST or None, initial={"assessed_on": timezone.localdate()})
     title = _("Best-interests assessment")
     saving = request.method == "POST" and "check" not in request.POST
@@ -285,6 +289,8 @@ def assessment_submit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def _decided_assessment(request: HttpRequest, code: uuid.UUID) -> tuple[User, Assessment]:
     """The assessment to approve or return, if this user may decide on it (else 403)."""
     user = require_case_reader(request)
+    if user.role not in actions.APPROVER_ROLES:
+        raise PermissionDenied  # before any lookup: a 403 says nothing about the code
     assessment = get_assessment_for_user(request, code)
     if not actions.can_approve(assessment, user):
         # She can see it, so refusing does not reveal anything.
@@ -348,6 +354,12 @@ def determination_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_writer(request)
     child = get_child_for_user(request, code)
     linked = _linked_assessment(request, child)
+    if linked is not None and linked.organisation_id != user.organisation_id:
+        # A determination resting on an assessment is recorded by the assessing organisation.
+        raise PermissionDenied
+    if request.method == "GET":
+        with transaction.atomic():
+            do_log_file_view(actor=user, obj=child, mother=child.mother, ip=client_ip(request))
     today = timezone.localdate()
     basis = linked or Assessment.objects.filter(child=child).exclude(status=Status.DRAFT).first()
     suggested = actions.determination_reasons(basis, child, today, latest_decision_for(child))

@@ -22,6 +22,8 @@ VIEWS = [
     ("assessments:determination_detail", "determination", {"GET"}),
 ]
 READ_VIEWS = {"assessments:assessment_detail", "assessments:determination_detail"}
+# Only supervisors and administrators decide: any other role gets 403 before any lookup.
+DECIDE_VIEWS = {"assessments:assessment_approve", "assessments:assessment_return"}
 
 
 @pytest.fixture
@@ -62,12 +64,23 @@ def test_it_sends_anonymous_visitors_to_login(client, records) -> None:
             assert response.url.startswith(reverse("login")), url
 
 
-def test_it_gives_an_outsider_404_for_every_record(outsider, records) -> None:
-    client = client_for(outsider)
-    for _, url, methods in all_urls(records):
+def test_it_gives_an_outsider_404_for_every_record(outsider, other_ngo, battambang, records):
+    from komar.conftest import make_user
+
+    outside_supervisor = make_user("outsup", other_ngo, "supervisor", [battambang])
+    for name, url, methods in all_urls(records):
+        client = client_for(outside_supervisor if name in DECIDE_VIEWS else outsider)
         for method in methods:
             response = getattr(client, method.lower())(url)
             assert response.status_code == 404, (method, url)
+
+
+def test_a_role_that_does_not_decide_gets_403_before_any_lookup(sokha, records) -> None:
+    client = client_for(sokha)
+    zero = "00000000-0000-0000-0000-000000000000"
+    for name in DECIDE_VIEWS:
+        for code in (zero, records["assessment"].code):
+            assert client.post(reverse(name, args=[code])).status_code == 403, name
 
 
 def test_it_never_opens_personal_files_to_a_researcher(researcher, records) -> None:
@@ -106,10 +119,10 @@ def test_it_refuses_wrong_methods(sokha, records) -> None:
         assert client.put(url).status_code == 405, url
 
 
-def test_it_answers_404_for_an_unknown_code(sokha, db) -> None:
-    client = client_for(sokha)
+def test_it_answers_404_for_an_unknown_code(sokha, dara, db) -> None:
     zero = "00000000-0000-0000-0000-000000000000"
     for name, _, methods in VIEWS:
+        client = client_for(dara if name in DECIDE_VIEWS else sokha)
         method = "get" if "GET" in methods else "post"
         response = getattr(client, method)(reverse(name, args=[zero]))
         assert response.status_code == 404, name
@@ -134,3 +147,22 @@ def test_it_shows_a_legal_officer_of_another_organisation_but_lets_her_change_no
     assert not AuditEntry.objects.filter(
         object_code=str(assessment.code), actor=vicheka, action="change"
     ).exists()
+
+
+def test_a_determination_on_an_assessment_is_recorded_by_the_assessing_organisation(
+    vicheka, records
+) -> None:
+    child, assessment = records["child"], records["assessment"]
+    url = reverse("assessments:determination_new", args=[child.code])
+    client = client_for(vicheka)
+    assert client.get(f"{url}?assessment={assessment.code}").status_code == 403
+    assert client.get(url).status_code == 200
+
+
+def test_opening_the_new_assessment_and_determination_forms_is_audited(sokha, records) -> None:
+    child = records["child"]
+    client = client_for(sokha)
+    for name in ("assessments:assessment_new", "assessments:determination_new"):
+        AuditEntry.objects.all().delete()
+        assert client.get(reverse(name, args=[child.code])).status_code == 200
+        assert AuditEntry.objects.filter(action="view", object_code=str(child.code)).exists()
