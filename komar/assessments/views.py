@@ -134,10 +134,15 @@ def _conflict_context(forms: AssessmentForms, current: Assessment) -> dict[str, 
         evidence = row.evidence if row else ""
         rating = row.rating if row else Rating.NOT_ASSESSED
         if form.cleaned_data["evidence"] != evidence:
-            differences.append({"label": f"{form.label}: {_('Evidence')}", "saved": evidence})
+            differences.append(
+                {"label": _("%(element)s: evidence") % {"element": form.label}, "saved": evidence}
+            )
         if form.cleaned_data["rating"] != rating:
             differences.append(
-                {"label": f"{form.label}: {_('Rating')}", "saved": Rating(rating).label}
+                {
+                    "label": _("%(element)s: rating") % {"element": form.label},
+                    "saved": Rating(rating).label,
+                }
             )
     last = (
         AuditEntry.objects.filter(object_code=str(current.code), action=AuditEntry.Action.CHANGE)
