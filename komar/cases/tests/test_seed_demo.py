@@ -155,6 +155,15 @@ def test_children_inside_match_the_prison_figures() -> None:
     assert kinds[Placement.Kind.UNKNOWN] >= 1
 
 
+def test_siblings_are_born_months_apart() -> None:
+    seed("--seed", "5", "--size", "400")
+    close = 0
+    for mother in Mother.objects.prefetch_related("children"):
+        births = sorted(c.date_of_birth for c in mother.children.all())
+        close += sum(1 for a, b in zip(births, births[1:], strict=False) if (b - a).days < 300)
+    assert close <= 2  # a rare woman whose draws could not be spaced
+
+
 def test_a_child_born_in_custody_was_born_after_the_admission() -> None:
     seed("--size", "300")
     born_inside = Child.objects.filter(born_in_custody=True).select_related("mother")

@@ -339,6 +339,8 @@ OVER_LIMIT_SHARE = 0.04
 NEAR_LIMIT_SHARE = 0.08
 OVER_LIMIT_MAX_MONTHS = 6  # children over the limit are 36-42 months old
 YOUNG_OUTSIDE_SHARE = 0.2  # some children under three were left outside at the arrest
+MIN_SIBLING_GAP_DAYS = 300  # siblings are born at least ten months apart (no twins in the demo)
+SIBLING_DRAWS = 30  # tries to space a sibling; a rare woman keeps the last draw
 TRANSFER_SHARE = 0.05
 PREGNANT_SHARE_WITH_CHILDREN = 0.085
 PREGNANT_SHARE_WITHOUT_CHILDREN = 0.6
@@ -519,12 +521,14 @@ class Generator:
         for dob, inside in zip(births, born_inside, strict=True):
             child = self.child(mother, family, used, dob, born_in_custody=inside)
             rows.children.append(ChildRows(child, self.inside_placements(child, custody)))
+        siblings = list(births)
         for _ in range(n_children - n_inside):
-            dob = self.outside_birth(mother, custody)
+            dob = self.outside_birth(mother, custody, siblings)
+            siblings.append(dob)
             child = self.child(mother, family, used, dob, born_in_custody=False)
             rows.children.append(ChildRows(child, self.outside_placements(child, custody)))
-        if births:
-            youngest = (today - births[-1]).days
+        if siblings:
+            youngest = (today - max(siblings)).days
             mother.is_breastfeeding = ended_on is None and youngest < 730 and self.chance(0.7)
             if youngest < 300:
                 mother.is_pregnant = False
@@ -738,7 +742,16 @@ class Generator:
             updated_at=self.ref.now,
         )
 
-    def outside_birth(self, mother: Mother, custody: Custody) -> dt.date:
+    def outside_birth(self, mother: Mother, custody: Custody, siblings: list[dt.date]) -> dt.date:
+        """A birth date for a child outside, at least ten months from each sibling's."""
+        dob = self.outside_birth_draw(mother, custody)
+        for _ in range(SIBLING_DRAWS):
+            if all(abs((dob - other).days) >= MIN_SIBLING_GAP_DAYS for other in siblings):
+                break
+            dob = self.outside_birth_draw(mother, custody)
+        return dob
+
+    def outside_birth_draw(self, mother: Mother, custody: Custody) -> dt.date:
         rng, today = self.rng, self.ref.today
         if self.chance(YOUNG_OUTSIDE_SHARE):
             return custody.admission - days(rng.randint(1, 1090))
