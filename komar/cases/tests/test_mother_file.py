@@ -123,3 +123,17 @@ def test_the_audit_trail_names_every_audited_change_in_words(sokha, dara, sophea
     assert "decisions for children" in html
     assert "panel members" in html
     assert "The child&#x27;s views (as age allows)" in html
+
+
+def test_only_the_latest_sessions_review_can_be_overdue(sokha, sophea, time_machine) -> None:
+    import datetime as dt
+
+    from komar.tasks.tests.factories import counsel
+
+    time_machine.move_to(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
+    child = sophea.children.get(name_latin="Sok Vichet")
+    counsel(child, sokha, held_on=dt.date(2026, 1, 20), review_on=dt.date(2026, 4, 20))
+    counsel(child, sokha, held_on=dt.date(2026, 4, 18), review_on=dt.date(2026, 7, 18))
+    html = client_for(sokha).get(sophea.get_absolute_url()).content.decode()
+    counselling = html[html.index('id="counselling"') : html.index('id="consent"')]
+    assert "Overdue" not in counselling
