@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -29,32 +30,34 @@ def _later_than() -> Q:
     )
 
 
-def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
-    """Each woman's latest session whose review date is past or within two weeks."""
-    later = CounsellingSession.objects.filter(mother=OuterRef("mother")).filter(_later_than())
+ReviewedRecord = TypeVar("ReviewedRecord", CounsellingSession, Determination)
+
+
+def _latest_due(
+    model: type[ReviewedRecord], *, per: str, scope: str, user: User, today: dt.date
+) -> QuerySet[ReviewedRecord]:
+    """The latest record `per` woman or child whose review date is past or within two weeks."""
+    later = model.objects.filter(**{per: OuterRef(per)}).filter(_later_than())
     return (
-        CounsellingSession.objects.filter(
-            mother__in=mothers_for_user(user),
+        model.objects.filter(
+            **{f"{scope}__in": mothers_for_user(user)},
             review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
         )
         .exclude(Exists(later))
-        .select_related("mother")
-        .order_by("review_on")[:MAX_ROWS]
+        .order_by("review_on")
     )
+
+
+def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
+    """Each woman's latest session whose review is due or overdue."""
+    due = _latest_due(CounsellingSession, per="mother", scope="mother", user=user, today=today)
+    return due.select_related("mother")[:MAX_ROWS]
 
 
 def determination_reviews_due(user: User, today: dt.date) -> QuerySet[Determination]:
-    """Each child's latest determination whose review date is past or within two weeks."""
-    later = Determination.objects.filter(child=OuterRef("child")).filter(_later_than())
-    return (
-        Determination.objects.filter(
-            child__mother__in=mothers_for_user(user),
-            review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
-        )
-        .exclude(Exists(later))
-        .select_related("child__mother")
-        .order_by("review_on")[:MAX_ROWS]
-    )
+    """Each child's latest determination whose review is due or overdue."""
+    due = _latest_due(Determination, per="child", scope="child__mother", user=user, today=today)
+    return due.select_related("child__mother")[:MAX_ROWS]
 
 
 def assessments_to_approve(user: User) -> QuerySet[Assessment]:
