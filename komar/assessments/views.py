@@ -144,12 +144,7 @@ def _conflict_context(forms: AssessmentForms, current: Assessment) -> dict[str, 
                     "saved": Rating(rating).label,
                 }
             )
-    last = (
-        AuditEntry.objects.filter(object_code=str(current.code), action=AuditEntry.Action.CHANGE)
-        .select_related("actor")
-        .order_by("-at")
-        .first()
-    )
+    last = AuditEntry.last_change(current)
     return {"conflict": {"differences": differences, "last": last}}
 
 

@@ -45,7 +45,19 @@ class AuditEntry(models.Model):
             models.Index(fields=["mother", "-at"], name="audit_mother_at_idx"),
             # An administrator's review of one user's activity.
             models.Index(fields=["actor", "-at"], name="audit_actor_at_idx"),
+            # Who saved a record last, shown when two people edit it at once (`last_change`).
+            models.Index(fields=["object_code", "-at"], name="audit_object_at_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_code}"
+
+    @classmethod
+    def last_change(cls, obj: models.Model) -> AuditEntry | None:
+        """The latest change of a record (with a `code`): who saved it last, and when."""
+        return (
+            cls.objects.filter(object_code=str(obj.code), action=cls.Action.CHANGE)  # type: ignore[attr-defined]
+            .select_related("actor")
+            .order_by("-at")
+            .first()
+        )

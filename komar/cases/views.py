@@ -314,12 +314,7 @@ def _conflict_context(form: BaseForm, current: Any) -> dict[str, Any]:
             differences.append(
                 {"label": bound.label, "saved": display() if callable(display) else saved}
             )
-    last = (
-        AuditEntry.objects.filter(object_code=str(current.code), action=AuditEntry.Action.CHANGE)
-        .select_related("actor")
-        .order_by("-at")
-        .first()
-    )
+    last = AuditEntry.last_change(current)
     return {"conflict": {"differences": differences, "last": last}}
 
 

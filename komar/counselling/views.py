@@ -268,14 +268,7 @@ def session_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         except EditConflict as conflict:
             current = conflict.current
             assert isinstance(current, CounsellingSession)
-            last = (
-                AuditEntry.objects.filter(
-                    object_code=str(current.code), action=AuditEntry.Action.CHANGE
-                )
-                .select_related("actor")
-                .order_by("-at")
-                .first()
-            )
+            last = AuditEntry.last_change(current)
             context = {"differences": _differences(entry, current), "last": last}
             # Saving again now overwrites deliberately, with the differences in front of her.
             resubmitted = request.POST.copy()
