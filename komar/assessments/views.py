@@ -35,6 +35,7 @@ from komar.cases.access import get_child_for_user, require_case_reader, require_
 from komar.cases.actions import EditConflict
 from komar.cases.models import Child
 from komar.counselling.models import latest_decision_for
+from komar.lib.conflicts import field_differences
 from komar.lib.http import client_ip
 
 Status = Assessment.Status
@@ -113,19 +114,7 @@ def assessment_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 def _conflict_context(forms: AssessmentForms, current: Assessment) -> dict[str, Any]:
     """After a conflicting save: keep what she typed, show what the other person saved."""
-    differences = []
-    main = forms.main
-    for name in main.fields:
-        if name == "version" or name not in main.cleaned_data:
-            continue
-        saved = getattr(current, name)
-        if main.cleaned_data[name] != saved:
-            display = getattr(current, f"get_{name}_display", None)
-            if callable(display):
-                saved = display()
-            elif isinstance(saved, bool):
-                saved = _("Yes") if saved else _("No")
-            differences.append({"label": main[name].label, "saved": saved})
+    differences = field_differences(forms.main, current)
     saved_elements = {e.element: e for e in current.elements.all()}
     for form in forms.elements:
         if not form.is_valid():

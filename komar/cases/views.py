@@ -54,6 +54,7 @@ from komar.cases.models import CustodyEpisode, Mother, Placement
 from komar.cases.queries import filter_mothers, timeline, with_list_relations
 from komar.cases.search import find_likely_duplicates, search_mothers
 from komar.counselling.models import ChildDecision
+from komar.lib.conflicts import field_differences
 from komar.lib.http import client_ip
 from komar.tasks.rules import findings_for_children
 
@@ -303,17 +304,7 @@ def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 def _conflict_context(form: BaseForm, current: Any) -> dict[str, Any]:
     """After a conflicting save: keep what she typed, show what the other person saved."""
-    differences = []
-    for name in form.fields:
-        if name == "version" or name not in form.cleaned_data:
-            continue
-        saved = getattr(current, name, None)
-        if form.cleaned_data[name] != saved:
-            bound = form[name]
-            display = getattr(current, f"get_{name}_display", None)
-            differences.append(
-                {"label": bound.label, "saved": display() if callable(display) else saved}
-            )
+    differences = field_differences(form, current)
     last = AuditEntry.last_change(current)
     return {"conflict": {"differences": differences, "last": last}}
 

@@ -34,6 +34,7 @@ from komar.counselling.forms import SESSION_FIELDS, SessionEntry
 from komar.counselling.models import CareOption, CounsellingSession, Factor, Topic
 from komar.counselling.pdf import PDF_LANGUAGES, render_pdf
 from komar.facilities.models import Facility
+from komar.lib.conflicts import field_differences
 from komar.lib.http import client_ip
 
 # Her summary speaks to her, in short plain words.
@@ -200,25 +201,12 @@ def _may_correct(user: User, session: CounsellingSession) -> bool:
 
 def _differences(entry: SessionEntry, current: CounsellingSession) -> list[dict[str, Any]]:
     """Where what she typed differs from what the other person saved."""
-    form, differences = entry.form, []
-    for name in SESSION_FIELDS:
-        if name not in form.fields or name not in form.cleaned_data:
-            continue
-        saved = getattr(current, name)
-        if form.cleaned_data[name] == saved:
-            continue
-        display = getattr(current, f"get_{name}_display", None)
-        if callable(display):
-            saved = display()
-        elif isinstance(saved, bool):
-            saved = _("Yes") if saved else _("No")
-        elif name == "options_discussed":
-            saved = ", ".join(current.options_display)
-        elif name == "topics_given":
-            saved = ", ".join(current.topics_display)
-        elif isinstance(saved, dt.date):
-            saved = date_format(saved)
-        differences.append({"label": form[name].label, "saved": saved})
+    form = entry.form
+    shown = {
+        "options_discussed": ", ".join(current.options_display),
+        "topics_given": ", ".join(current.topics_display),
+    }
+    differences = field_differences(form, current, names=SESSION_FIELDS, shown=shown)
     saved_factors = list(current.session_factors.select_related("factor"))
     typed = set(form.cleaned_data.get("factors") or [])
     if typed != {sf.factor for sf in saved_factors}:
@@ -232,8 +220,8 @@ def _differences(entry: SessionEntry, current: CounsellingSession) -> list[dict[
         saved_value = decision.decision if decision else ""
         if row.cleaned_data.get("decision", "") != saved_value:
             label = row.child.display_name if row.child else _("Her unborn child")
-            shown = decision.get_decision_display() if decision else _("No decision")
-            differences.append({"label": label, "saved": shown})
+            saved = decision.get_decision_display() if decision else _("No decision")
+            differences.append({"label": label, "saved": saved})
     return differences
 
 
