@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "komar.counselling",
     "komar.assessments",
     "komar.tasks",
+    "komar.casefile",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "komar.lib.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "komar.lib.middleware.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,9 +140,12 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Sessions expire after a period without activity.
+# Sessions expire after a period without activity. A read does not rewrite the session: its
+# expiry is pushed back at most once a minute (komar.lib.middleware.SessionActivityMiddleware),
+# so that GETs do not serialise on SQLite's single writer.
 SESSION_COOKIE_AGE = env_int("KOMAR_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+KOMAR_SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

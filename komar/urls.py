@@ -17,6 +17,7 @@ urlpatterns = [
     path("language/", account_views.set_language, name="set_language"),
     path("account/", include("komar.accounts.urls")),
     path("women/", include("komar.cases.urls")),
+    path("women/", include("komar.casefile.urls")),
     path("counselling/", include("komar.counselling.urls")),
     path("assessments/", include("komar.assessments.urls")),
     path("work/", include("komar.tasks.urls")),

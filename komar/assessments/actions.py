@@ -15,10 +15,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from komar.accounts.models import Role, User
-from komar.assessments.models import Assessment, AssessmentElement, Determination, PanelMember
+from komar.assessments.models import (
+    DETERMINATION_NEWEST_FIRST,
+    Assessment,
+    AssessmentElement,
+    Determination,
+    PanelMember,
+)
 from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
 from komar.cases.actions import EditConflict
+from komar.cases.findings import refresh_for
 from komar.cases.models import Child
 from komar.counselling.models import CareOption, ChildDecision
 
@@ -129,6 +136,7 @@ def do_start_assessment(
         fields=[k for k, v in data.items() if v not in ("", None, False)] + changed,
         ip=ip,
     )
+    refresh_for(child.mother)
     return assessment
 
 
@@ -163,6 +171,7 @@ def do_change_assessment(
             fields=changed,
             ip=ip,
         )
+        refresh_for(current.child.mother)
     return current
 
 
@@ -193,6 +202,7 @@ def _transition(
         fields=list(fields),
         ip=ip,
     )
+    refresh_for(current.child.mother)
     return current
 
 
@@ -276,4 +286,16 @@ def do_record_determination(
         fields=[*data, "reasons", "members"],
         ip=ip,
     )
+    mark_latest_determination(child)
+    refresh_for(child.mother)
     return determination
+
+
+def mark_latest_determination(child: Child) -> None:
+    """Only the child's most recent determination is `is_latest`."""
+    rows = Determination.objects.filter(child=child)
+    latest = rows.order_by(*DETERMINATION_NEWEST_FIRST).values_list("pk", flat=True).first()
+    if latest is None:
+        return
+    rows.filter(is_latest=True).exclude(pk=latest).update(is_latest=False)
+    rows.filter(pk=latest, is_latest=False).update(is_latest=True)

@@ -145,6 +145,8 @@ class Determination(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    # The child's most recent determination, kept by the actions: the one whose review is due.
+    is_latest = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     AUDIT_LABELS = {"members": _("panel members")}
@@ -153,9 +155,20 @@ class Determination(models.Model):
         ordering = ["-held_on", "-created_at"]
         verbose_name = _("best-interests determination")
         verbose_name_plural = _("best-interests determinations")
+        indexes = [
+            # "My work": determinations to review (each child's latest).
+            models.Index(
+                fields=["review_on"],
+                condition=models.Q(is_latest=True),
+                name="determination_latest_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} {self.held_on:%Y-%m-%d}"
+
+
+DETERMINATION_NEWEST_FIRST = ["-held_on", "-created_at", "-pk"]
 
 
 class PanelMember(models.Model):

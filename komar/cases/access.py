@@ -21,14 +21,35 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def facility_ids(user: User) -> list[int]:
+    """Her facilities, read once per request (the user object lives as long as the request)."""
+    cached: list[int] | None = getattr(user, "_komar_facility_ids", None)
+    if cached is None:
+        cached = list(user.facilities.values_list("pk", flat=True))
+        user._komar_facility_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def scope(user: User, prefix: str = "") -> Q:
+    """The women a user may see, as a condition on a woman (or on `prefix`, e.g. "mother__"):
+    held, or last held, in her facilities, or assigned to her organisation.
+
+    Both halves are indexed columns of the woman's row (`Mother.facility`, kept by the actions,
+    and `Mother.organisation`), so lists, counts and single lookups need no join to episodes.
+    """
+    if not user.can_read_cases:
+        return Q(pk__in=[])
+    condition = Q(**{f"{prefix}facility_id__in": facility_ids(user)})
+    if user.organisation_id is not None:
+        condition |= Q(**{f"{prefix}organisation_id": user.organisation_id})
+    return condition
+
+
 def mothers_for_user(user: User) -> QuerySet[Mother]:
     """Women held, or last held, in the user's facilities, or assigned to her organisation."""
     if not user.can_read_cases:
         return Mother.objects.none()
-    scope = Q(latest_episode__facility__in=user.facilities.all())
-    if user.organisation_id is not None:
-        scope |= Q(organisation_id=user.organisation_id)
-    return Mother.objects.filter(scope)
+    return Mother.objects.filter(scope(user))
 
 
 def require_case_reader(request: HttpRequest) -> User:
@@ -60,9 +81,15 @@ def get_mother_for_user(request: HttpRequest, code: uuid.UUID) -> Mother:
 def get_child_for_user(request: HttpRequest, code: uuid.UUID) -> Child:
     user = _user(request)
     try:
-        return Child.objects.select_related(
-            "mother__latest_episode__facility", "current_placement__facility"
-        ).get(code=code, mother__in=mothers_for_user(user))
+        if not user.can_read_cases:
+            raise Child.DoesNotExist
+        return (
+            Child.objects.select_related(
+                "mother__latest_episode__facility", "current_placement__facility"
+            )
+            .filter(scope(user, "mother__"))
+            .get(code=code)
+        )
     except Child.DoesNotExist:
         raise Http404 from None
 
@@ -70,8 +97,10 @@ def get_child_for_user(request: HttpRequest, code: uuid.UUID) -> Child:
 def get_consent_for_user(request: HttpRequest, code: uuid.UUID) -> Consent:
     user = _user(request)
     try:
-        return Consent.objects.select_related("mother").get(
-            code=code, mother__in=mothers_for_user(user)
+        if not user.can_read_cases:
+            raise Consent.DoesNotExist
+        return (
+            Consent.objects.select_related("mother").filter(scope(user, "mother__")).get(code=code)
         )
     except Consent.DoesNotExist:
         raise Http404 from None

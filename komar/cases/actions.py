@@ -17,6 +17,7 @@ from django.utils import timezone
 from komar.accounts.models import Organisation, User
 from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
+from komar.cases.findings import refresh_for
 from komar.cases.models import Child, Consent, CustodyEpisode, Mother, Placement
 from komar.facilities.models import Facility
 
@@ -97,6 +98,7 @@ def do_register_mother(
         _open_episode(mother, episode_data, actor=actor, ip=ip)
     for child_data, placement_data in children:
         _create_child(mother, child_data, placement_data, actor=actor, ip=ip)
+    refresh_for(mother)
     return mother
 
 
@@ -105,7 +107,8 @@ def _open_episode(
 ) -> CustodyEpisode:
     episode = CustodyEpisode.objects.create(mother=mother, **_model_fields(data))
     mother.latest_episode = episode
-    mother.save(update_fields=["latest_episode"])
+    mother.facility = episode.facility
+    mother.save(update_fields=["latest_episode", "facility"])
     write_audit(
         actor=actor, action=Created, obj=episode, mother=mother, fields=_field_names(data), ip=ip
     )
@@ -184,6 +187,7 @@ def do_change_mother(
     updated, changed = _apply_versioned_change(mother, _model_fields(changes), expected_version)
     if changed:
         write_audit(actor=actor, action=Changed, obj=updated, mother=updated, fields=changed, ip=ip)
+        refresh_for(updated)
     return updated
 
 
@@ -201,6 +205,9 @@ def do_change_episode(
         write_audit(
             actor=actor, action=Changed, obj=updated, mother=episode.mother, fields=changed, ip=ip
         )
+    if "facility" in changed and episode.mother.latest_episode_id == episode.pk:
+        # Her scope follows the facility of her latest episode.
+        Mother.objects.filter(pk=episode.mother_id).update(facility=updated.facility)
     if "facility" in changed and updated.is_open:
         # A corrected facility: children recorded inside with her are in the corrected one too.
         for placement in Placement.objects.filter(
@@ -219,6 +226,8 @@ def do_change_episode(
                 fields=["facility"],
                 ip=ip,
             )
+    if changed:
+        refresh_for(episode.mother)
     return updated
 
 
@@ -230,7 +239,9 @@ def do_admit_mother(
     mother = Mother.objects.select_for_update().get(pk=mother.pk)
     if mother.is_in_custody:
         raise InvalidAction("the woman is already in custody")
-    return _open_episode(mother, episode_data, actor=actor, ip=ip)
+    episode = _open_episode(mother, episode_data, actor=actor, ip=ip)
+    refresh_for(mother)
+    return episode
 
 
 def _locked_open_episode(mother: Mother) -> CustodyEpisode:
@@ -272,6 +283,7 @@ def do_release_mother(
         fields=["ended_on", "end_reason", "release_kind", "legal_status"],
         ip=ip,
     )
+    refresh_for(mother)
     return episode
 
 
@@ -315,7 +327,9 @@ def do_transfer_mother(
         "lawyer": episode.lawyer,
         "expected_release_date": episode.expected_release_date,
     }
-    return _open_episode(mother, carried, actor=actor, ip=ip)
+    opened = _open_episode(mother, carried, actor=actor, ip=ip)
+    refresh_for(mother)
+    return opened
 
 
 @transaction.atomic
@@ -327,7 +341,9 @@ def do_add_child(
     actor: User,
     ip: str | None = None,
 ) -> Child:
-    return _create_child(mother, child_data, placement_data, actor=actor, ip=ip)
+    child = _create_child(mother, child_data, placement_data, actor=actor, ip=ip)
+    refresh_for(mother)
+    return child
 
 
 @transaction.atomic
@@ -367,6 +383,7 @@ def do_register_birth(
             fields=["is_pregnant", "expected_delivery_date"],
             ip=ip,
         )
+    refresh_for(mother)
     return child
 
 
@@ -384,6 +401,7 @@ def do_change_child(
         write_audit(
             actor=actor, action=Changed, obj=updated, mother=child.mother, fields=changed, ip=ip
         )
+        refresh_for(child.mother)
     return updated
 
 
@@ -396,7 +414,9 @@ def do_move_child(
     current = child.current_placement
     if current is not None and placement_data["start_date"] < current.start_date:
         raise InvalidAction("a new placement cannot start before the current one")
-    return _start_placement(child, placement_data, actor=actor, ip=ip)
+    placement = _start_placement(child, placement_data, actor=actor, ip=ip)
+    refresh_for(child.mother)
+    return placement
 
 
 @transaction.atomic
@@ -407,6 +427,7 @@ def do_record_consent(
     write_audit(
         actor=actor, action=Created, obj=consent, mother=mother, fields=_field_names(data), ip=ip
     )
+    refresh_for(mother)
     return consent
 
 
@@ -430,4 +451,5 @@ def do_withdraw_consent(
         fields=["withdrawn_on", "withdrawal_note"],
         ip=ip,
     )
+    refresh_for(consent.mother)
     return consent

@@ -12,6 +12,7 @@ from komar.cases.models import Child, Consent, CustodyEpisode, Mother, OffenceCa
 from komar.facilities.models import Facility
 from komar.lib.dates import add_months
 from komar.lib.names import clean_name
+from komar.lib.rules import all_rules
 
 
 class DateInput(forms.DateInput):
@@ -426,7 +427,13 @@ class CaseFilterForm(forms.Form):
         ],
     )
     pregnant = forms.BooleanField(label=_("Pregnant"), required=False)
+    flag = forms.ChoiceField(label=_("With the flag"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "facility").queryset = Facility.objects.filter(holds_women=True)
+        # Every registered rule, from whichever workflow: the registry does not list them.
+        _typed_choice_field(self, "flag").choices = [
+            ("", _("Any")),
+            *((r.code, r.title) for r in sorted(all_rules(), key=lambda r: (r.priority, r.code))),
+        ]

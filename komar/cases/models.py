@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from komar.accounts.models import Organisation
 from komar.facilities.models import Facility, Province
 from komar.lib.dates import add_months, age_in_months
+from komar.lib.rules import LEVELS, Rule, rule_by_code, shown
 
 
 class OffenceCategory(models.Model):
@@ -121,6 +122,16 @@ class Mother(models.Model):
         related_name="+",
         editable=False,
     )
+    # The facility of `latest_episode` (held there now, or last held there), kept by the same
+    # actions: the access scope is then two indexed columns of this table, with no join.
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -144,7 +155,7 @@ class Mother(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:mother_file", kwargs={"code": self.code})
+        return reverse("casefile:mother_file", kwargs={"code": self.code})
 
     @property
     def display_name(self) -> str:
@@ -305,7 +316,7 @@ class Child(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:child_file", kwargs={"code": self.code})
+        return reverse("casefile:child_file", kwargs={"code": self.code})
 
     @property
     def display_name(self) -> str:
@@ -449,3 +460,111 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None
+
+
+OPEN = models.Q(resolved_at__isnull=True)
+
+
+class Finding(models.Model):
+    """A flag raised by a named, versioned rule (`komar.lib.rules`) about a child or a woman.
+
+    Stored, and kept current by the actions that change its facts (`cases/findings.py`) and by
+    the daily `refresh_findings` command, so that lists of flags are indexed queries. Resolved,
+    never deleted: a child's page shows when each flag was raised and resolved.
+    """
+
+    class Resolution(models.TextChoices):
+        NO_LONGER_APPLIES = "facts", _("No longer applies")
+        RULE_CHANGED = "rule_changed", _("The rule changed")
+        RULE_RETIRED = "rule_retired", _("The rule was retired")
+
+    rule_code = models.CharField(_("rule"), max_length=60)
+    rule_version = models.PositiveSmallIntegerField(_("rule version"))
+    # 0 danger, 1 warning: "most urgent first" is an index order.
+    priority = models.PositiveSmallIntegerField()
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="findings")
+    # The child the finding is about, or empty when it is about the woman herself.
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
+    # Copies of the woman's scope columns and of the subject's birth date (the oldest child
+    # first), kept by the same refresh, so that a user's flags need no join.
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    born_on = models.DateField(null=True, blank=True)
+    facts = models.JSONField(_("facts used"), default=list)
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolution = models.CharField(
+        _("why resolved"), max_length=20, choices=Resolution.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["priority", "rule_code", "born_on", "pk"]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        indexes = [
+            # A user's open flags, per rule and most urgent first: one index per half of the
+            # scope ("held in my facilities", "assigned to my organisation").
+            models.Index(
+                fields=["facility", "rule_code", "priority", "born_on"],
+                condition=OPEN,
+                name="finding_open_facility_idx",
+            ),
+            models.Index(
+                fields=["organisation", "rule_code", "priority", "born_on"],
+                condition=OPEN,
+                name="finding_open_org_idx",
+            ),
+            # The case list's filter "with the flag X" (inside the user's scope of women).
+            models.Index(
+                fields=["rule_code", "mother"], condition=OPEN, name="finding_open_rule_idx"
+            ),
+            # The refresh of one woman's findings, and her file.
+            models.Index(fields=["mother", "resolved_at"], name="finding_mother_idx"),
+        ]
+        constraints = [
+            # One open finding per rule and subject.
+            models.UniqueConstraint(
+                fields=["rule_code", "mother", "child"],
+                condition=models.Q(resolved_at__isnull=True, child__isnull=False),
+                name="finding_one_open_per_child",
+            ),
+            models.UniqueConstraint(
+                fields=["rule_code", "mother"],
+                condition=models.Q(resolved_at__isnull=True, child__isnull=True),
+                name="finding_one_open_per_mother",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.rule_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def rule(self) -> Rule | None:
+        """The rule as registered now (None once retired)."""
+        return rule_by_code(self.rule_code)
+
+    @property
+    def level(self) -> str:
+        return LEVELS[self.priority]
+
+    @property
+    def label(self) -> str:
+        rule = self.rule
+        return str(rule.title) if rule is not None else self.rule_code
+
+    @property
+    def shown_facts(self) -> list[tuple[str, str]]:
+        return shown(self.facts)
+
+    @property
+    def as_list(self) -> list[Finding]:
+        """For templates that show one finding with the shared findings include."""
+        return [self]

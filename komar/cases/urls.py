@@ -6,7 +6,6 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.mother_register, name="mother_register"),
-    path("<uuid:code>/", views.mother_file, name="mother_file"),
     path("<uuid:code>/edit/", views.mother_edit, name="mother_edit"),
     path("<uuid:code>/custody/", views.episode_edit, name="episode_edit"),
     path("<uuid:code>/admit/", views.mother_admit, name="mother_admit"),
@@ -16,7 +15,6 @@ urlpatterns = [
     path("<uuid:code>/birth/", views.mother_birth, name="mother_birth"),
     path("<uuid:code>/consents/new/", views.consent_add, name="consent_add"),
     path("consents/<uuid:code>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
-    path("children/<uuid:code>/", views.child_file, name="child_file"),
     path("children/<uuid:code>/edit/", views.child_edit, name="child_edit"),
     path("children/<uuid:code>/move/", views.child_move, name="child_move"),
 ]

@@ -11,17 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from komar.accounts.models import User
-from komar.assessments.models import Assessment, Determination
 from komar.audit.actions import do_log_file_view
 from komar.audit.models import AuditEntry
 from komar.cases import actions
@@ -51,12 +49,10 @@ from komar.cases.forms import (
     WithdrawConsentForm,
 )
 from komar.cases.models import CustodyEpisode, Mother, Placement
-from komar.cases.queries import filter_mothers, timeline, with_list_relations
+from komar.cases.queries import filter_mothers, with_list_relations
 from komar.cases.search import find_likely_duplicates, search_mothers
-from komar.counselling.models import ChildDecision
 from komar.lib.conflicts import field_differences
 from komar.lib.http import client_ip
-from komar.tasks.rules import findings_for_children
 
 MAX_CHILDREN_IN_FORM = 8
 
@@ -235,7 +231,7 @@ def mother_register(request: HttpRequest) -> HttpResponse:
                     )
                 else:
                     messages.success(request, _("Registered. Check the file below."))
-                    return redirect("cases:mother_file", code=mother.code)
+                    return redirect("casefile:mother_file", code=mother.code)
     return render(
         request,
         "cases/mother_register.html",
@@ -247,57 +243,6 @@ def mother_register(request: HttpRequest) -> HttpResponse:
             "child_count": child_count,
             "max_children": MAX_CHILDREN_IN_FORM,
             "duplicates": duplicates,
-        },
-    )
-
-
-@login_required
-@require_GET
-def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    user = require_case_reader(request)
-    mother = get_mother_for_user(request, code)
-    with transaction.atomic():
-        do_log_file_view(actor=user, obj=mother, mother=mother, ip=client_ip(request))
-    episodes = list(mother.episodes.select_related("facility", "offence_category"))
-    children = list(mother.children.select_related("current_placement__facility"))
-    placements = list(Placement.objects.filter(child__mother=mother).select_related("facility"))
-    consents = list(mother.consents.all())
-    sessions = list(
-        mother.counselling_sessions.select_related("counsellor").prefetch_related(
-            Prefetch("decisions", queryset=ChildDecision.objects.select_related("child"))
-        )
-    )
-    findings = findings_for_children(children, timezone.localdate())
-    for child in children:
-        child.findings = findings.get(child.pk, [])  # type: ignore[attr-defined]
-    audit_entries = None
-    if user.can_read_audit:
-        audit_entries = (
-            AuditEntry.objects.filter(mother=mother).select_related("actor").order_by("-at")[:50]
-        )
-    return render(
-        request,
-        "cases/mother_file.html",
-        {
-            "mother": mother,
-            "episode": mother.latest_episode,
-            "episodes": episodes,
-            "children": children,
-            "consents": consents,
-            "sessions": sessions,
-            "timeline": timeline(
-                mother,
-                episodes,
-                children,
-                placements,
-                consents,
-                sessions=sessions,
-                assessments=list(Assessment.objects.filter(child__mother=mother)),
-                determinations=list(Determination.objects.filter(child__mother=mother)),
-            ),
-            "audit_entries": audit_entries,
-            "can_write": user.can_write_cases,
-            "today": timezone.localdate(),
         },
     )
 
@@ -544,32 +489,6 @@ def _format_date(value: Any) -> str:
     from django.utils.formats import date_format
 
     return date_format(value)
-
-
-@login_required
-@require_GET
-def child_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    user = require_case_reader(request)
-    child = get_child_for_user(request, code)
-    with transaction.atomic():
-        do_log_file_view(actor=user, obj=child, mother=child.mother, ip=client_ip(request))
-    placements = child.placements.select_related("facility")
-    today = timezone.localdate()
-    return render(
-        request,
-        "cases/child_file.html",
-        {
-            "findings": findings_for_children([child], today).get(child.pk, []),
-            "decisions": child.decisions.select_related("session").order_by("-session__held_on"),
-            "assessments": child.assessments.select_related("assessor"),
-            "determinations": child.determinations.all(),
-            "child": child,
-            "mother": child.mother,
-            "placements": placements,
-            "can_write": user.can_write_cases,
-            "today": timezone.localdate(),
-        },
-    )
 
 
 @login_required

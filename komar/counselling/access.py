@@ -6,15 +6,19 @@ import uuid
 
 from django.http import Http404, HttpRequest
 
-from komar.cases.access import mothers_for_user, require_case_reader
+from komar.cases.access import require_case_reader, scope
 from komar.counselling.models import CounsellingSession
 
 
 def get_session_for_user(request: HttpRequest, code: uuid.UUID) -> CounsellingSession:
     user = require_case_reader(request)
     try:
-        return CounsellingSession.objects.select_related(
-            "mother__latest_episode__facility", "mother__organisation", "counsellor", "facility"
-        ).get(code=code, mother__in=mothers_for_user(user))
+        return (
+            CounsellingSession.objects.select_related(
+                "mother__latest_episode__facility", "mother__organisation", "counsellor", "facility"
+            )
+            .filter(scope(user, "mother__"))
+            .get(code=code)
+        )
     except CounsellingSession.DoesNotExist:
         raise Http404 from None

@@ -11,9 +11,11 @@ from komar.accounts.models import User
 from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
 from komar.cases.actions import EditConflict
+from komar.cases.findings import refresh_for
 from komar.cases.models import Child, Mother
 from komar.counselling.models import (
     DECISION_FIELDS,
+    SESSION_NEWEST_FIRST,
     CareOption,
     ChildDecision,
     CounsellingSession,
@@ -99,6 +101,8 @@ def do_record_session(
             fields=[k for k, v in d.items() if v not in ("", None)],
             ip=ip,
         )
+    mark_latest_session(mother)
+    refresh_for(mother)
     return session
 
 
@@ -149,7 +153,19 @@ def do_change_session(
             fields=fields,
             ip=ip,
         )
+        mark_latest_session(mother)
+        refresh_for(mother)
     return current
+
+
+def mark_latest_session(mother: Mother) -> None:
+    """Only her most recent session is `is_latest` (a corrected date can change which)."""
+    sessions = CounsellingSession.objects.filter(mother=mother)
+    latest = sessions.order_by(*SESSION_NEWEST_FIRST).values_list("pk", flat=True).first()
+    if latest is None:
+        return
+    sessions.filter(is_latest=True).exclude(pk=latest).update(is_latest=False)
+    sessions.filter(pk=latest, is_latest=False).update(is_latest=True)
 
 
 def _change_decisions(

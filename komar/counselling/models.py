@@ -112,6 +112,9 @@ class CounsellingSession(models.Model):
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    # Her most recent session (by date, then when it was recorded), kept by the actions: the
+    # one whose review is due.
+    is_latest = models.BooleanField(default=False, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -126,8 +129,14 @@ class CounsellingSession(models.Model):
         verbose_name = _("counselling session")
         verbose_name_plural = _("counselling sessions")
         indexes = [
-            # "My work": reviews due and overdue.
-            models.Index(fields=["review_on"], name="session_review_idx"),
+            # "My work": reviews due and overdue (each woman's latest session).
+            models.Index(
+                fields=["review_on"],
+                condition=models.Q(is_latest=True),
+                name="session_latest_review_idx",
+            ),
+            # Her sessions on her file, and finding her latest.
+            models.Index(fields=["mother", "-held_on"], name="session_mother_idx"),
         ]
 
     def __str__(self) -> str:
@@ -224,6 +233,8 @@ DECISION_FIELDS = ("decision", "decided_by", "carer_name", "notes")
 
 # The order of a child's decisions, newest first (the rules and the pages agree on "latest").
 DECISION_NEWEST_FIRST = ["-session__held_on", "-session__created_at", "-pk"]
+# The same order for a woman's sessions.
+SESSION_NEWEST_FIRST = ["-held_on", "-created_at", "-pk"]
 
 
 def latest_decision_for(child: Child) -> ChildDecision | None:

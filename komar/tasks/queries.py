@@ -1,63 +1,52 @@
-"""What a user has to do: due reviews, assessments to approve, flags on her files."""
+"""What a user has to do: due reviews, assessments to approve, flags on her files.
+
+Flags are the stored findings (`cases.Finding`), kept current by the actions and the daily
+`refresh_findings` command: reading them is an indexed query whatever the size of her scope.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
-from typing import TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from komar.accounts.models import User
 from komar.assessments.actions import APPROVER_ROLES
 from komar.assessments.models import Assessment, Determination
-from komar.cases.access import mothers_for_user
-from komar.cases.models import Child, Placement
-from komar.counselling.models import ChildDecision, CounsellingSession
-from komar.tasks.rules import Finding, Rule, evaluate, load_facts
+from komar.cases.access import scope
+from komar.cases.models import Finding
+from komar.counselling.models import CounsellingSession
+from komar.lib.rules import Rule, all_rules
 
 REVIEW_HORIZON_DAYS = 14
 MAX_ROWS = 100
 
 
-def _later_than() -> Q:
-    """A record held after the outer one: a later day, or the same day and recorded after it."""
+def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
+    """Each woman's latest session whose review is due within two weeks or overdue."""
     return (
-        Q(held_on__gt=OuterRef("held_on"))
-        | Q(held_on=OuterRef("held_on"), created_at__gt=OuterRef("created_at"))
-        | Q(held_on=OuterRef("held_on"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
-    )
-
-
-ReviewedRecord = TypeVar("ReviewedRecord", CounsellingSession, Determination)
-
-
-def _latest_due(
-    model: type[ReviewedRecord], *, per: str, scope: str, user: User, today: dt.date
-) -> QuerySet[ReviewedRecord]:
-    """The latest record `per` woman or child whose review date is past or within two weeks."""
-    later = model.objects.filter(**{per: OuterRef(per)}).filter(_later_than())
-    return (
-        model.objects.filter(
-            **{f"{scope}__in": mothers_for_user(user)},
+        CounsellingSession.objects.filter(
+            scope(user, "mother__"),
+            is_latest=True,
             review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
         )
-        .exclude(Exists(later))
-        .order_by("review_on")
+        .select_related("mother")
+        .order_by("review_on", "pk")[:MAX_ROWS]
     )
-
-
-def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
-    """Each woman's latest session whose review is due or overdue."""
-    due = _latest_due(CounsellingSession, per="mother", scope="mother", user=user, today=today)
-    return due.select_related("mother")[:MAX_ROWS]
 
 
 def determination_reviews_due(user: User, today: dt.date) -> QuerySet[Determination]:
     """Each child's latest determination whose review is due or overdue."""
-    due = _latest_due(Determination, per="child", scope="child__mother", user=user, today=today)
-    return due.select_related("child__mother")[:MAX_ROWS]
+    return (
+        Determination.objects.filter(
+            scope(user, "child__mother__"),
+            is_latest=True,
+            review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
+        )
+        .select_related("child__mother")
+        .order_by("review_on", "pk")[:MAX_ROWS]
+    )
 
 
 def assessments_to_approve(user: User) -> QuerySet[Assessment]:
@@ -65,9 +54,9 @@ def assessments_to_approve(user: User) -> QuerySet[Assessment]:
         return Assessment.objects.none()
     return (
         Assessment.objects.filter(
+            scope(user, "child__mother__"),
             organisation_id=user.organisation_id,
             status=Assessment.Status.SUBMITTED,
-            child__mother__in=mothers_for_user(user),
         )
         .exclude(assessor=user)
         .exclude(authors=user)
@@ -79,41 +68,34 @@ def assessments_to_approve(user: User) -> QuerySet[Assessment]:
 def assessments_returned_to(user: User) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(
+            scope(user, "child__mother__"),
             assessor=user,
             status=Assessment.Status.RETURNED,
-            child__mother__in=mothers_for_user(user),
         )
         .select_related("child")
         .order_by("-decided_at")[:MAX_ROWS]
     )
 
 
-def children_to_check(user: User) -> QuerySet[Child]:
-    """The children a rule can fire for: inside, whereabouts unknown, or with a decision or an
-    assessment on record."""
-    return (
-        Child.objects.filter(mother__in=mothers_for_user(user))
-        .filter(
-            Q(current_placement__kind=Placement.Kind.WITH_MOTHER)
-            | Q(current_placement__isnull=True)
-            | Q(current_placement__kind=Placement.Kind.UNKNOWN)
-            | Exists(ChildDecision.objects.filter(child=OuterRef("pk")))
-            | Exists(Assessment.objects.filter(child=OuterRef("pk")))
-        )
-        .select_related("current_placement", "mother")
-    )
+def finding_scope(user: User) -> Q:
+    """Her scope on the copies of the woman's scope columns that each finding carries."""
+    if not user.can_read_cases:
+        return Q(pk__in=[])
+    return scope(user)
 
 
-def findings_for_user(user: User, today: dt.date, rule: Rule | None = None) -> list[Finding]:
-    """Every flag on the children she can see (of one rule, if given), the most urgent first:
+def findings_for_user(user: User, rule: Rule | None = None) -> QuerySet[Finding]:
+    """The open flags on the files she can see (of one rule, if given), the most urgent first:
     danger before warning, then by rule, then the oldest child (nearest her stay limit) first."""
-    rules = None if rule is None else [rule]
-    findings = evaluate(load_facts(children_to_check(user), today), rules)
-    order = {"danger": 0, "warning": 1}
-    findings.sort(
-        key=lambda f: (order.get(f.rule.level, 2), f.rule.code, f.child.date_of_birth, f.child.pk)
-    )
-    return findings
+    findings = Finding.objects.filter(finding_scope(user), resolved_at__isnull=True)
+    if rule is not None:
+        findings = findings.filter(rule_code=rule.code)
+    return findings.order_by("priority", "rule_code", "born_on", "pk")
+
+
+def shown_findings(findings: QuerySet[Finding]) -> QuerySet[Finding]:
+    """With what a row shows: the child and the woman."""
+    return findings.select_related("child__mother", "mother")
 
 
 @dataclass(frozen=True)
@@ -122,8 +104,13 @@ class RuleCount:
     count: int
 
 
-def count_by_rule(findings: list[Finding]) -> list[RuleCount]:
-    """How many flags each rule raised, in the order the findings come."""
-    counts = Counter(f.rule.code for f in findings)
-    rules = {f.rule.code: f.rule for f in findings}
-    return [RuleCount(rules[code], n) for code, n in counts.items()]
+def count_by_rule(user: User) -> list[RuleCount]:
+    """How many open flags each rule raised on her files, most urgent rules first."""
+    counts = dict(
+        Finding.objects.filter(finding_scope(user), resolved_at__isnull=True)
+        .values_list("rule_code")
+        .annotate(n=Count("pk"))
+        .values_list("rule_code", "n")
+    )
+    rules = sorted(all_rules(), key=lambda r: (r.priority, r.code))
+    return [RuleCount(r, counts[r.code]) for r in rules if counts.get(r.code)]

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from komar.cases.access import require_case_reader
+from komar.lib.rules import all_rules, rule_by_code
 from komar.tasks import queries
-from komar.tasks.rules import RULES, rule_by_code
 
 # "My work" shows the most urgent flags; each rule's full list is paged (small pages on a phone).
 FLAGS_ON_MY_WORK = 20
@@ -21,7 +21,8 @@ FLAGS_ON_MY_WORK = 20
 def my_work(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     today = timezone.localdate()
-    findings = queries.findings_for_user(user, today)
+    counts = queries.count_by_rule(user)
+    findings = queries.shown_findings(queries.findings_for_user(user))[:FLAGS_ON_MY_WORK]
     return render(
         request,
         "tasks/my_work.html",
@@ -31,9 +32,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "determination_reviews": queries.determination_reviews_due(user, today),
             "to_approve": queries.assessments_to_approve(user),
             "returned": queries.assessments_returned_to(user),
-            "findings": findings[:FLAGS_ON_MY_WORK],
-            "flag_total": len(findings),
-            "flag_counts": queries.count_by_rule(findings),
+            "findings": list(findings),
+            "flag_total": sum(row.count for row in counts),
+            "flag_counts": counts,
         },
     )
 
@@ -41,12 +42,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def flag_list(request: HttpRequest, rule_code: str) -> HttpResponse:
-    """Every flag one rule raised on the files she can see, a page at a time."""
+    """Every open flag one rule raised on the files she can see, a page at a time."""
     user = require_case_reader(request)
     rule = rule_by_code(rule_code)
     if rule is None:
         raise Http404
-    findings = queries.findings_for_user(user, timezone.localdate(), rule)
+    findings = queries.shown_findings(queries.findings_for_user(user, rule))
     page = Paginator(findings, settings.KOMAR_CASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "tasks/flag_list.html", {"rule": rule, "page": page})
 
@@ -55,4 +56,4 @@ def flag_list(request: HttpRequest, rule_code: str) -> HttpResponse:
 @require_GET
 def rule_list(request: HttpRequest) -> HttpResponse:
     """Every rule, its version and the standard it rests on. Not personal data: any user."""
-    return render(request, "tasks/rule_list.html", {"rules": RULES})
+    return render(request, "tasks/rule_list.html", {"rules": all_rules()})

@@ -8,7 +8,7 @@ from komar.conftest import client_for
 
 # (url name, which record's code, methods the view accepts)
 MOTHER_VIEWS = [
-    ("cases:mother_file", {"GET"}),
+    ("casefile:mother_file", {"GET"}),
     ("cases:mother_edit", {"GET", "POST"}),
     ("cases:episode_edit", {"GET", "POST"}),
     ("cases:mother_admit", {"GET", "POST"}),
@@ -19,7 +19,7 @@ MOTHER_VIEWS = [
     ("cases:consent_add", {"GET", "POST"}),
 ]
 CHILD_VIEWS = [
-    ("cases:child_file", {"GET"}),
+    ("casefile:child_file", {"GET"}),
     ("cases:child_edit", {"GET", "POST"}),
     ("cases:child_move", {"GET", "POST"}),
 ]
@@ -79,7 +79,7 @@ def test_researcher_never_opens_personal_files(researcher, sophea, consent) -> N
     assert client.get(reverse("cases:mother_register")).status_code == 403
     for _, url, _ in all_urls(sophea, consent):
         assert client.get(url).status_code == 403, url
-    missing = reverse("cases:mother_file", args=["00000000-0000-0000-0000-000000000000"])
+    missing = reverse("casefile:mother_file", args=["00000000-0000-0000-0000-000000000000"])
     assert client.get(missing).status_code == 403
 
 
@@ -122,7 +122,7 @@ def test_wrong_methods_are_refused(sokha, sophea, consent) -> None:
 
 def test_unknown_code_is_404(sokha) -> None:
     client = client_for(sokha)
-    url = reverse("cases:mother_file", args=["00000000-0000-0000-0000-000000000000"])
+    url = reverse("casefile:mother_file", args=["00000000-0000-0000-0000-000000000000"])
     assert client.get(url).status_code == 404
 
 

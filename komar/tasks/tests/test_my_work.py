@@ -3,8 +3,8 @@ import datetime as dt
 import time_machine
 from django.urls import reverse
 
+from komar.assessments.tests.factories import assess, counsel
 from komar.conftest import client_for, register
-from komar.tasks.tests.factories import assess, counsel
 
 URL = reverse("tasks:my_work")
 
@@ -72,10 +72,10 @@ def test_the_number_of_queries_does_not_grow(
 
 
 def test_the_rule_list_explains_every_rule(sokha) -> None:
-    from komar.tasks.rules import RULES
+    from komar.lib.rules import all_rules
 
     html = client_for(sokha).get(reverse("tasks:rule_list")).content.decode()
-    for rule in RULES:
+    for rule in all_rules():
         assert f'id="rule-{rule.code}"' in html
 
 
@@ -165,7 +165,7 @@ def test_a_flag_on_the_case_list_links_to_its_rule(sokha, siem_reap) -> None:
 
 @time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
 def test_it_lists_a_determination_whose_review_is_due(sokha, outsider, sophea) -> None:
-    from komar.tasks.tests.factories import determine
+    from komar.assessments.tests.factories import determine
 
     child = sophea.children.get(name_latin="Sok Vichet")
     determination = determine(child, sokha, review_on=dt.date(2026, 6, 10))
@@ -179,7 +179,7 @@ def test_it_lists_a_determination_whose_review_is_due(sokha, outsider, sophea) -
 @time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
 def test_a_later_determination_replaces_the_earlier_review(sokha, sophea) -> None:
     from komar.assessments.actions import do_record_determination
-    from komar.tasks.tests.factories import determine
+    from komar.assessments.tests.factories import determine
 
     child = sophea.children.get(name_latin="Sok Vichet")
     determine(child, sokha, review_on=dt.date(2026, 5, 1))

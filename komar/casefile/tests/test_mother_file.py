@@ -85,7 +85,7 @@ def test_a_childs_file_is_titled_with_her_name_and_lists_decisions_once(sokha, s
 def test_the_timeline_shows_counselling_assessments_and_determinations(sokha, dara, sophea) -> None:
     import datetime as dt
 
-    from komar.tasks.tests.factories import assess, counsel, determine
+    from komar.assessments.tests.factories import assess, counsel, determine
 
     child = sophea.children.get(name_latin="Sok Vichet")
     counsel(child, sokha, held_on=dt.date(2026, 2, 1))
@@ -101,8 +101,8 @@ def test_the_timeline_shows_counselling_assessments_and_determinations(sokha, da
 def test_the_audit_trail_names_every_audited_change_in_words(sokha, dara, sophea) -> None:
     import datetime as dt
 
+    from komar.assessments.tests.factories import assess, counsel, determine
     from komar.counselling.actions import do_change_session
-    from komar.tasks.tests.factories import assess, counsel, determine
 
     child = sophea.children.get(name_latin="Sok Vichet")
     session = counsel(child, sokha)
@@ -128,7 +128,7 @@ def test_the_audit_trail_names_every_audited_change_in_words(sokha, dara, sophea
 def test_only_the_latest_sessions_review_can_be_overdue(sokha, sophea, time_machine) -> None:
     import datetime as dt
 
-    from komar.tasks.tests.factories import counsel
+    from komar.assessments.tests.factories import counsel
 
     time_machine.move_to(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
     child = sophea.children.get(name_latin="Sok Vichet")

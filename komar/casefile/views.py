@@ -1,0 +1,91 @@
+"""The woman's file and the child's page, composed of every workflow's sections."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_GET
+
+from komar.audit.actions import do_log_file_view
+from komar.casefile.plugins import PLUGINS
+from komar.casefile.sections import FILE_SECTIONS
+from komar.cases.access import get_child_for_user, get_mother_for_user, require_case_reader
+from komar.cases.sections import ChildPage, Page, Section, WomanFile
+from komar.lib.http import client_ip
+
+P = TypeVar("P", bound=Page)
+
+
+@dataclass(frozen=True)
+class Shown:
+    section: Section[Any]
+    html: SafeString
+
+
+def _render(
+    request: HttpRequest, sections: Sequence[Section[P]], page: P, context: dict[str, Any]
+) -> list[Shown]:
+    """Each section the user may see, in order, rendered with the data it loaded."""
+    shown = []
+    for section in sorted(sections, key=lambda s: s.order):
+        if not section.shown_to(page.user):
+            continue
+        data = {**context, **section.load(page), "section": section}
+        shown.append(Shown(section, render_to_string(section.template, data, request=request)))
+    return shown
+
+
+@login_required
+@require_GET
+def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_reader(request)
+    mother = get_mother_for_user(request, code)
+    with transaction.atomic():
+        do_log_file_view(actor=user, obj=mother, mother=mother, ip=client_ip(request))
+    today = timezone.localdate()
+    page = WomanFile(
+        user=user,
+        today=today,
+        mother=mother,
+        children=list(mother.children.select_related("current_placement__facility")),
+    )
+    context = {"mother": mother, "can_write": user.can_write_cases, "today": today}
+    sections = [s for plugin in PLUGINS for s in plugin.file_sections] + FILE_SECTIONS
+    return render(
+        request,
+        "casefile/mother_file.html",
+        {**context, "sections": _render(request, sections, page, context)},
+    )
+
+
+@login_required
+@require_GET
+def child_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_reader(request)
+    child = get_child_for_user(request, code)
+    with transaction.atomic():
+        do_log_file_view(actor=user, obj=child, mother=child.mother, ip=client_ip(request))
+    today = timezone.localdate()
+    page = ChildPage(user=user, today=today, child=child)
+    context = {
+        "child": child,
+        "mother": child.mother,
+        "can_write": user.can_write_cases,
+        "today": today,
+    }
+    sections = [s for plugin in PLUGINS for s in plugin.child_sections]
+    return render(
+        request,
+        "casefile/child_file.html",
+        {**context, "sections": _render(request, sections, page, context)},
+    )

@@ -1,0 +1,68 @@
+"""Re-evaluate every rule for every woman and her children, and store the findings.
+
+Run daily from a timer (see docs/deployment.md): rules that depend on the date (a limit
+approaching, a review falling due) change without any action, and a rule whose version changed
+resolves the old version's findings and raises its own. `--check` writes nothing and reports
+every stored finding that differs from a fresh evaluation (exit status 1 if any does).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from komar.cases.findings import Difference, compare, refresh_findings
+from komar.cases.models import Finding, Mother
+from komar.lib.rules import all_rules
+
+CHUNK = 2000
+
+
+class Command(BaseCommand):
+    help = "Re-evaluate the rules for every woman and store the findings (daily)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="write nothing; report stored findings that differ from a fresh evaluation",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not all_rules():
+            raise CommandError("No rules are registered (is komar.casefile installed?).")
+        started = time.monotonic()
+        today = timezone.localdate()
+        total = Difference()
+        ids = list(Mother.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            if options["check"]:
+                difference, _expected = compare(chunk, today)
+            else:
+                difference = refresh_findings(chunk, today=today)
+            total.add(difference)
+        # Open findings of women that no longer exist cannot be: PROTECT keeps them. Findings
+        # of a retired rule are resolved above, as no fresh evaluation raises them.
+        seconds = time.monotonic() - started
+        verb = "would raise" if options["check"] else "raised"
+        self.stdout.write(
+            f"{len(ids)} women in {seconds:.1f} s: {verb} {len(total.raised)}, "
+            f"{'would update' if options['check'] else 'updated'} {len(total.updated)}, "
+            f"{'would resolve' if options['check'] else 'resolved'} {len(total.resolved)}; "
+            f"{Finding.objects.filter(resolved_at__isnull=True).count()} open flags."
+        )
+        if options["check"] and total:
+            for expected in total.raised[:20]:
+                self.stdout.write(
+                    f"  missing: {expected.rule.code} mother={expected.mother_id} "
+                    f"child={expected.child_id}"
+                )
+            for finding, fields in total.updated[:20]:
+                self.stdout.write(f"  differs: finding {finding.pk} {finding.rule_code} {fields}")
+            for finding in total.resolved[:20]:
+                self.stdout.write(f"  stale: finding {finding.pk} {finding.rule_code}")
+            raise CommandError("Stored findings differ from a fresh evaluation.")
