@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from komar.accounts.models import AUDIT_READ_ROLES
 from komar.audit.models import AuditEntry
-from komar.casefile.plugins import PLUGINS
+from komar.casefile import plugins
 from komar.cases.sections import Section, TimelineEvent, WomanFile
 
 AUDIT_ROWS = 50
@@ -18,7 +18,7 @@ def timeline(page: WomanFile) -> list[TimelineEvent]:
     """What happened to a woman and her children, newest first, from every workflow."""
     events = [
         event
-        for plugin in PLUGINS
+        for plugin in plugins.PLUGINS
         if plugin.timeline is not None
         for event in plugin.timeline(page)
     ]

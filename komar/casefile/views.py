@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from komar.audit.actions import do_log_file_view
-from komar.casefile.plugins import PLUGINS
+from komar.casefile import plugins
 from komar.casefile.sections import FILE_SECTIONS
 from komar.cases.access import get_child_for_user, get_mother_for_user, require_case_reader
 from komar.cases.sections import ChildPage, Page, Section, WomanFile
@@ -60,7 +60,7 @@ def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         children=list(mother.children.select_related("current_placement__facility")),
     )
     context = {"mother": mother, "can_write": user.can_write_cases, "today": today}
-    sections = [s for plugin in PLUGINS for s in plugin.file_sections] + FILE_SECTIONS
+    sections = [s for plugin in plugins.PLUGINS for s in plugin.file_sections] + FILE_SECTIONS
     return render(
         request,
         "casefile/mother_file.html",
@@ -83,7 +83,7 @@ def child_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "can_write": user.can_write_cases,
         "today": today,
     }
-    sections = [s for plugin in PLUGINS for s in plugin.child_sections]
+    sections = [s for plugin in plugins.PLUGINS for s in plugin.child_sections]
     return render(
         request,
         "casefile/child_file.html",

@@ -132,3 +132,26 @@ def test_case_list_shows_only_women_in_scope(sokha, outsider, sophea) -> None:
         sophea.name_latin
         not in client_for(outsider).get(reverse("cases:case_list")).content.decode()
     )
+
+
+def test_her_scope_follows_a_transfer_and_a_corrected_facility(
+    sokha, outsider, siem_reap, battambang
+):
+    import datetime as dt
+
+    from komar.cases.access import mothers_for_user
+    from komar.cases.actions import do_change_episode, do_transfer_mother
+    from komar.conftest import register
+
+    mother = register(outsider, battambang)
+    assert not mothers_for_user(sokha).filter(pk=mother.pk).exists()
+    do_transfer_mother(mother, to_facility=siem_reap, on=dt.date(2026, 3, 1), actor=outsider)
+    assert mothers_for_user(sokha).filter(pk=mother.pk).exists()
+    mother.refresh_from_db()
+    episode = mother.latest_episode
+    do_change_episode(
+        episode, {"facility": battambang}, expected_version=episode.version, actor=outsider
+    )
+    mother.refresh_from_db()
+    assert mother.facility == battambang
+    assert not mothers_for_user(sokha).filter(pk=mother.pk).exists()

@@ -188,3 +188,17 @@ def test_the_sqlite_search_triggers_survive_every_migration(db) -> None:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
         triggers = [row[0] for row in cursor.fetchall()]
     assert triggers == ["cases_mother_fts_ad", "cases_mother_fts_ai", "cases_mother_fts_au"]
+
+
+def test_it_filters_by_a_stored_flag_of_any_workflow(sokha, outsider, siem_reap, battambang):
+    with time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False):
+        register(sokha, siem_reap, name_latin="Chan Thida", children=[child_inside()])
+        register(sokha, siem_reap, name_latin="Heng Rany", children=[child_with_grandmother()])
+        register(outsider, battambang, name_latin="Out Side", children=[child_inside()])
+        client = client_for(sokha)
+        # no_counselling is a rule of the counselling app: the registry's form lists it anyway.
+        assert names(search(client, flag="no_counselling")) == ["Chan Thida"]
+        assert names(search(client, flag="over_limit")) == []
+        response = search(client, flag="not_a_rule")
+        assert names(response) == ["Chan Thida", "Heng Rany"]  # an unknown flag filters nothing
+        assert "flag" in response.context["form"].errors
