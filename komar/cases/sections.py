@@ -141,10 +141,8 @@ def _consent(page: WomanFile) -> dict[str, Any]:
 
 def _child_flags(page: ChildPage) -> dict[str, Any]:
     history = list(page.child.findings.order_by("-raised_at", "-pk"))
-    return {
-        "findings": [f for f in history if f.is_open],
-        "history": history,
-    }
+    open_now = sorted((f for f in history if f.is_open), key=lambda f: (f.priority, f.rule_code))
+    return {"findings": open_now, "history": history}
 
 
 def _child_details(page: ChildPage) -> dict[str, Any]:
