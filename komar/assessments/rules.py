@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from komar.assessments.actions import DeterminationReason, determination_reasons
 from komar.assessments.models import Assessment, Determination
 from komar.cases.models import Child
+from komar.cases.rules import load_children
 from komar.counselling.models import CareOption, ChildDecision
 from komar.counselling.rules import latest_decisions
 from komar.lib.rules import CHILD, Facts, Msg, RuleSet
@@ -55,16 +56,17 @@ class ChildFacts:
 
 def load(ids: Sequence[int], today: dt.date) -> dict[int, ChildFacts]:
     """The facts of many children in a fixed number of queries."""
-    children = Child.objects.filter(pk__in=ids).select_related("current_placement")
     decisions = latest_decisions(ids)
-    by_child = {c.pk: ChildFacts(c, today, decisions.get(c.pk)) for c in children}
-    for assessment in Assessment.objects.filter(child_id__in=ids).order_by(
-        "-assessed_on", "-created_at"
-    ):
+    by_child = {c.pk: ChildFacts(c, today, decisions.get(c.pk)) for c in load_children(ids)}
+    assessments = Assessment.objects.filter(child_id__in=ids).only(
+        "pk", "child_id", "status", "recommendation", "mother_contests_separation"
+    )
+    for assessment in assessments.order_by("-assessed_on", "-created_at"):
         by_child[assessment.child_id].assessments.append(assessment)
-    for determination in Determination.objects.filter(child_id__in=ids).order_by(
-        "-held_on", "-created_at"
-    ):
+    determinations = Determination.objects.filter(child_id__in=ids).only(
+        "pk", "child_id", "review_on"
+    )
+    for determination in determinations.order_by("-held_on", "-created_at"):
         by_child[determination.child_id].determinations.append(determination)
     return by_child
 

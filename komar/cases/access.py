@@ -30,18 +30,21 @@ def facility_ids(user: User) -> list[int]:
     return cached
 
 
-def scope(user: User, prefix: str = "") -> Q:
+def scope(user: User, prefix: str = "", *, each: Q | None = None) -> Q:
     """The women a user may see, as a condition on a woman (or on `prefix`, e.g. "mother__"):
     held, or last held, in her facilities, or assigned to her organisation.
 
     Both halves are indexed columns of the woman's row (`Mother.facility`, kept by the actions,
     and `Mother.organisation`), so lists, counts and single lookups need no join to episodes.
+    `each` is added to both halves of the OR, so that SQLite can serve each half from a partial
+    index whose condition it repeats (the stored findings' open flags).
     """
     if not user.can_read_cases:
         return Q(pk__in=[])
-    condition = Q(**{f"{prefix}facility_id__in": facility_ids(user)})
+    extra = each if each is not None else Q()
+    condition = Q(**{f"{prefix}facility_id__in": facility_ids(user)}) & extra
     if user.organisation_id is not None:
-        condition |= Q(**{f"{prefix}organisation_id": user.organisation_id})
+        condition |= Q(**{f"{prefix}organisation_id": user.organisation_id}) & extra
     return condition
 
 

@@ -108,7 +108,8 @@ def _open_episode(
     episode = CustodyEpisode.objects.create(mother=mother, **_model_fields(data))
     mother.latest_episode = episode
     mother.facility = episode.facility
-    mother.save(update_fields=["latest_episode", "facility"])
+    mother.legal_status = episode.legal_status
+    mother.save(update_fields=["latest_episode", "facility", "legal_status"])
     write_audit(
         actor=actor, action=Created, obj=episode, mother=mother, fields=_field_names(data), ip=ip
     )
@@ -164,6 +165,10 @@ def _start_placement(
     placement = Placement.objects.create(child=child, recorded_by=actor, **values)
     child.current_placement = placement
     child.save(update_fields=["current_placement"])
+    inside = Child.objects.filter(
+        mother_id=child.mother_id, current_placement__kind=Placement.Kind.WITH_MOTHER
+    ).count()
+    Mother.objects.filter(pk=child.mother_id).update(children_inside=inside)
     write_audit(
         actor=actor,
         action=Created,
@@ -205,9 +210,13 @@ def do_change_episode(
         write_audit(
             actor=actor, action=Changed, obj=updated, mother=episode.mother, fields=changed, ip=ip
         )
-    if "facility" in changed and episode.mother.latest_episode_id == episode.pk:
-        # Her scope follows the facility of her latest episode.
-        Mother.objects.filter(pk=episode.mother_id).update(facility=updated.facility)
+    if episode.mother.latest_episode_id == episode.pk and {"facility", "legal_status"} & set(
+        changed
+    ):
+        # Her scope and the case list follow her latest episode.
+        Mother.objects.filter(pk=episode.mother_id).update(
+            facility=updated.facility, legal_status=updated.legal_status
+        )
     if "facility" in changed and updated.is_open:
         # A corrected facility: children recorded inside with her are in the corrected one too.
         for placement in Placement.objects.filter(
@@ -275,6 +284,7 @@ def do_release_mother(
     episode.save(
         update_fields=["ended_on", "end_reason", "release_kind", "legal_status", "version"]
     )
+    Mother.objects.filter(pk=mother.pk).update(legal_status=episode.legal_status)
     write_audit(
         actor=actor,
         action=Changed,

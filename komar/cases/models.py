@@ -132,6 +132,10 @@ class Mother(models.Model):
         related_name="+",
         editable=False,
     )
+    # Copies for the case list's filters, kept by the same actions: the legal status of her
+    # latest episode ("" if none) and how many of her children live inside with her.
+    legal_status = models.CharField(max_length=20, blank=True, editable=False)
+    children_inside = models.PositiveSmallIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -489,10 +493,13 @@ class Finding(models.Model):
     )
     # Copies of the woman's scope columns and of the subject's birth date (the oldest child
     # first), kept by the same refresh, so that a user's flags need no join.
+    # (No index of their own: the partial indexes below serve every query on them.)
     facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     born_on = models.DateField(null=True, blank=True)
     facts = models.JSONField(_("facts used"), default=list)
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from komar.cases.models import Child
@@ -25,9 +26,25 @@ class ChildFacts:
         return any(flag.code == code for flag in self.child.flags(self.today))
 
 
+def load_children(ids: Sequence[int]) -> QuerySet[Child]:
+    """Children with only what rules read (their birth and where they live): the daily refresh
+    loads every child, so each column and datetime conversion saved counts."""
+    return (
+        Child.objects.filter(pk__in=ids)
+        .select_related("current_placement")
+        .only(
+            "pk",
+            "mother_id",
+            "date_of_birth",
+            "dob_is_estimated",
+            "current_placement__kind",
+            "current_placement__start_date",
+        )
+    )
+
+
 def load(ids: Sequence[int], today: dt.date) -> dict[int, ChildFacts]:
-    children = Child.objects.filter(pk__in=ids).select_related("current_placement")
-    return {c.pk: ChildFacts(c, today) for c in children}
+    return {c.pk: ChildFacts(c, today) for c in load_children(ids)}
 
 
 RULES: RuleSet[ChildFacts] = RuleSet("registry", CHILD, load)

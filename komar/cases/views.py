@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -53,6 +52,7 @@ from komar.cases.queries import filter_mothers, with_list_relations
 from komar.cases.search import find_likely_duplicates, search_mothers
 from komar.lib.conflicts import field_differences
 from komar.lib.http import client_ip
+from komar.lib.paging import page_of
 
 MAX_CHILDREN_IN_FORM = 8
 
@@ -89,12 +89,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = form.cleaned_data
     today = timezone.localdate()
-    queryset = filter_mothers(queryset, filters, today)
+    queryset = filter_mothers(queryset, filters, today, user)
     if filters.get("q"):
         queryset = search_mothers(queryset, filters["q"])
-    queryset = with_list_relations(queryset.order_by("name_latin", "name_km", "pk"))
-    paginator = Paginator(queryset, settings.KOMAR_CASES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_of(
+        queryset.order_by("name_latin", "name_km", "pk"),
+        settings.KOMAR_CASES_PER_PAGE,
+        request.GET.get("page"),
+        lambda ids: with_list_relations(Mother.objects.filter(pk__in=ids)),
+    )
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from komar.cases.models import Child
+from komar.cases.rules import load_children
 from komar.counselling.models import ChildDecision
 from komar.lib.rules import CHILD, Facts, Msg, RuleSet
 
@@ -26,6 +27,14 @@ def latest_decisions(ids: Sequence[int]) -> dict[int, ChildDecision]:
     decisions = (
         ChildDecision.objects.filter(child_id__in=ids)
         .select_related("session")
+        .only(
+            "pk",
+            "child_id",
+            "decision",
+            "decided_by",
+            "session__review_on",
+            "session__preference",
+        )
         .order_by("child_id", "-session__held_on", "-session__created_at", "-pk")
     )
     for decision in decisions:
@@ -35,9 +44,8 @@ def latest_decisions(ids: Sequence[int]) -> dict[int, ChildDecision]:
 
 
 def load(ids: Sequence[int], today: dt.date) -> dict[int, ChildFacts]:
-    children = Child.objects.filter(pk__in=ids).select_related("current_placement")
     decisions = latest_decisions(ids)
-    return {c.pk: ChildFacts(c, today, decisions.get(c.pk)) for c in children}
+    return {c.pk: ChildFacts(c, today, decisions.get(c.pk)) for c in load_children(ids)}
 
 
 RULES: RuleSet[ChildFacts] = RuleSet("counselling", CHILD, load)

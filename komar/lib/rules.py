@@ -148,15 +148,12 @@ def rule_by_code(code: str) -> Rule | None:
 
 
 def _msgid(text: str | Promise) -> str:
-    with translation.override(None):
-        return str(text)
+    return str(text)  # called with translation off (`store_facts`): the English msgid
 
 
 def store_facts(facts: Facts) -> StoredFacts:
-    stored: StoredFacts = []
-    for label, value in facts.items():
-        stored.append([_msgid(label), _store_value(value)])
-    return stored
+    with translation.override(None):
+        return [[_msgid(label), _store_value(value)] for label, value in facts.items()]
 
 
 def _store_value(value: FactValue) -> dict[str, Any]:

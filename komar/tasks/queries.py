@@ -7,6 +7,7 @@ Flags are the stored findings (`cases.Finding`), kept current by the actions and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -77,25 +78,24 @@ def assessments_returned_to(user: User) -> QuerySet[Assessment]:
     )
 
 
-def finding_scope(user: User) -> Q:
-    """Her scope on the copies of the woman's scope columns that each finding carries."""
-    if not user.can_read_cases:
-        return Q(pk__in=[])
-    return scope(user)
+def open_findings(user: User, rule: Rule | None = None) -> QuerySet[Finding]:
+    """Her open flags (of one rule, if given), through the copies of the woman's scope columns
+    that each finding carries: each half of the scope is served by its partial index."""
+    condition = Q(resolved_at__isnull=True)
+    if rule is not None:
+        condition &= Q(rule_code=rule.code)
+    return Finding.objects.filter(scope(user, each=condition))
 
 
 def findings_for_user(user: User, rule: Rule | None = None) -> QuerySet[Finding]:
     """The open flags on the files she can see (of one rule, if given), the most urgent first:
     danger before warning, then by rule, then the oldest child (nearest her stay limit) first."""
-    findings = Finding.objects.filter(finding_scope(user), resolved_at__isnull=True)
-    if rule is not None:
-        findings = findings.filter(rule_code=rule.code)
-    return findings.order_by("priority", "rule_code", "born_on", "pk")
+    return open_findings(user, rule).order_by("priority", "rule_code", "born_on", "pk")
 
 
-def shown_findings(findings: QuerySet[Finding]) -> QuerySet[Finding]:
-    """With what a row shows: the child and the woman."""
-    return findings.select_related("child__mother", "mother")
+def shown_findings(ids: Sequence[int]) -> QuerySet[Finding]:
+    """These findings with what a row shows: the child and the woman."""
+    return Finding.objects.filter(pk__in=ids).select_related("child__mother", "mother")
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class RuleCount:
 def count_by_rule(user: User) -> list[RuleCount]:
     """How many open flags each rule raised on her files, most urgent rules first."""
     counts = dict(
-        Finding.objects.filter(finding_scope(user), resolved_at__isnull=True)
+        open_findings(user)
         .values_list("rule_code")
         .annotate(n=Count("pk"))
         .values_list("rule_code", "n")

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from komar.cases.access import require_case_reader
+from komar.lib.paging import page_of, with_rows
 from komar.lib.rules import all_rules, rule_by_code
 from komar.tasks import queries
 
@@ -22,7 +22,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     today = timezone.localdate()
     counts = queries.count_by_rule(user)
-    findings = queries.shown_findings(queries.findings_for_user(user))[:FLAGS_ON_MY_WORK]
+    most_urgent = queries.findings_for_user(user).values_list("pk", flat=True)[:FLAGS_ON_MY_WORK]
+    findings = with_rows(list(most_urgent), queries.shown_findings)
     return render(
         request,
         "tasks/my_work.html",
@@ -32,7 +33,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "determination_reviews": queries.determination_reviews_due(user, today),
             "to_approve": queries.assessments_to_approve(user),
             "returned": queries.assessments_returned_to(user),
-            "findings": list(findings),
+            "findings": findings,
             "flag_total": sum(row.count for row in counts),
             "flag_counts": counts,
         },
@@ -47,8 +48,12 @@ def flag_list(request: HttpRequest, rule_code: str) -> HttpResponse:
     rule = rule_by_code(rule_code)
     if rule is None:
         raise Http404
-    findings = queries.shown_findings(queries.findings_for_user(user, rule))
-    page = Paginator(findings, settings.KOMAR_CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(
+        queries.findings_for_user(user, rule),
+        settings.KOMAR_CASES_PER_PAGE,
+        request.GET.get("page"),
+        queries.shown_findings,
+    )
     return render(request, "tasks/flag_list.html", {"rule": rule, "page": page})
 
 

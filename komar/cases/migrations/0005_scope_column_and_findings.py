@@ -45,9 +45,9 @@ class Migration(migrations.Migration):
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved')),
                 ('resolution', models.CharField(blank=True, choices=[('facts', 'No longer applies'), ('rule_changed', 'The rule changed'), ('rule_retired', 'The rule was retired')], max_length=20, verbose_name='why resolved')),
                 ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='cases.child')),
-                ('facility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='facilities.facility')),
+                ('facility', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='facilities.facility')),
                 ('mother', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='cases.mother')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                ('organisation', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
             ],
             options={
                 'verbose_name': 'flag',

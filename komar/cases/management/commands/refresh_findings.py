@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import timezone
 
 from komar.cases.findings import Difference, compare, refresh_findings
@@ -45,8 +46,12 @@ class Command(BaseCommand):
             else:
                 difference = refresh_findings(chunk, today=today)
             total.add(difference)
-        # Open findings of women that no longer exist cannot be: PROTECT keeps them. Findings
-        # of a retired rule are resolved above, as no fresh evaluation raises them.
+        # Findings of a retired rule are resolved above, as no fresh evaluation raises them.
+        if not options["check"]:
+            # Planner statistics, daily: SQLite has no autovacuum to gather them, and without
+            # them it reads a user's flags and reviews through the wrong indexes.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         seconds = time.monotonic() - started
         verb = "would raise" if options["check"] else "raised"
         self.stdout.write(
