@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,43 +68,54 @@ class Difference:
 
 def expected_findings(mother_ids: Sequence[int], today: dt.date) -> dict[Key, Expected]:
     """A fresh evaluation of every registered rule for these women and their children."""
-    mothers = {
-        m["pk"]: m
+    mothers: dict[int, dict[str, Any]] = {
+        m["pk"]: dict(m)
         for m in Mother.objects.filter(pk__in=mother_ids).values(
             "pk", "facility_id", "organisation_id", "date_of_birth"
         )
     }
-    children = {
-        c["pk"]: c
+    children: dict[int, dict[str, Any]] = {
+        c["pk"]: dict(c)
         for c in Child.objects.filter(mother_id__in=mothers).values(
             "pk", "mother_id", "date_of_birth"
         )
     }
     expected: dict[Key, Expected] = {}
-    for rule_set in engine.rule_sets():
-        subjects = list(children) if rule_set.subject == engine.CHILD else list(mothers)
-        if not subjects:
-            continue
-        for fired in rule_set.evaluate(subjects, today):
-            child_id: int | None = None
-            born_on: dt.date | None
-            if rule_set.subject == engine.CHILD:
-                child = children[fired.subject_id]
-                child_id, mother = child["pk"], mothers[child["mother_id"]]
-                born_on = child["date_of_birth"]
-            else:
-                mother = mothers[fired.subject_id]
-                born_on = mother["date_of_birth"]
-            expected[(fired.rule.code, mother["pk"], child_id)] = Expected(
-                rule=fired.rule,
-                mother_id=mother["pk"],
-                child_id=child_id,
-                facility_id=mother["facility_id"],
-                organisation_id=mother["organisation_id"],
-                born_on=born_on,
-                facts=fired.facts,
-            )
+    with engine.shared_loads():
+        for rule_set in engine.rule_sets():
+            _evaluate(rule_set, mothers, children, today, expected)
     return expected
+
+
+def _evaluate(
+    rule_set: engine.RuleSet[Any],
+    mothers: dict[int, dict[str, Any]],
+    children: dict[int, dict[str, Any]],
+    today: dt.date,
+    expected: dict[Key, Expected],
+) -> None:
+    subjects = list(children) if rule_set.subject == engine.CHILD else list(mothers)
+    if not subjects:
+        return
+    for fired in rule_set.evaluate(subjects, today):
+        child_id: int | None = None
+        born_on: dt.date | None
+        if rule_set.subject == engine.CHILD:
+            child = children[fired.subject_id]
+            child_id, mother = child["pk"], mothers[child["mother_id"]]
+            born_on = child["date_of_birth"]
+        else:
+            mother = mothers[fired.subject_id]
+            born_on = mother["date_of_birth"]
+        expected[(fired.rule.code, mother["pk"], child_id)] = Expected(
+            rule=fired.rule,
+            mother_id=mother["pk"],
+            child_id=child_id,
+            facility_id=mother["facility_id"],
+            organisation_id=mother["organisation_id"],
+            born_on=born_on,
+            facts=fired.facts,
+        )
 
 
 def compare(mother_ids: Sequence[int], today: dt.date) -> tuple[Difference, dict[Key, Expected]]:

@@ -10,11 +10,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from komar.cases.models import Child
-from komar.lib.rules import CHILD, Estimated, Facts, Msg, RuleSet
+from komar.lib.rules import CHILD, Estimated, Facts, Msg, RuleSet, shared
 
 
 @dataclass
@@ -26,20 +25,23 @@ class ChildFacts:
         return any(flag.code == code for flag in self.child.flags(self.today))
 
 
-def load_children(ids: Sequence[int]) -> QuerySet[Child]:
-    """Children with only what rules read (their birth and where they live): the daily refresh
-    loads every child, so each column and datetime conversion saved counts."""
-    return (
-        Child.objects.filter(pk__in=ids)
-        .select_related("current_placement")
-        .only(
-            "pk",
-            "mother_id",
-            "date_of_birth",
-            "dob_is_estimated",
-            "current_placement__kind",
-            "current_placement__start_date",
-        )
+def load_children(ids: Sequence[int]) -> list[Child]:
+    """Children with only what rules read (their birth and where they live), loaded once per
+    evaluation for every rule set: the daily refresh reads every child."""
+    return shared(
+        ("cases.children", tuple(ids)),
+        lambda: list(
+            Child.objects.filter(pk__in=ids)
+            .select_related("current_placement")
+            .only(
+                "pk",
+                "mother_id",
+                "date_of_birth",
+                "dob_is_estimated",
+                "current_placement__kind",
+                "current_placement__start_date",
+            )
+        ),
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from komar.cases.models import Child
 from komar.cases.rules import load_children
 from komar.counselling.models import ChildDecision
-from komar.lib.rules import CHILD, Facts, Msg, RuleSet
+from komar.lib.rules import CHILD, Facts, Msg, RuleSet, shared
 
 
 @dataclass
@@ -22,7 +22,12 @@ class ChildFacts:
 
 
 def latest_decisions(ids: Sequence[int]) -> dict[int, ChildDecision]:
-    """Each child's latest decision (of her most recent session), in one query."""
+    """Each child's latest decision (of her most recent session), in one query per
+    evaluation."""
+    return shared(("counselling.latest_decisions", tuple(ids)), lambda: _latest(ids))
+
+
+def _latest(ids: Sequence[int]) -> dict[int, ChildDecision]:
     latest: dict[int, ChildDecision] = {}
     decisions = (
         ChildDecision.objects.filter(child_id__in=ids)

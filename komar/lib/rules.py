@@ -16,7 +16,9 @@ language of the request. Change a rule's logic → bump its version.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -142,6 +144,31 @@ def all_rules() -> list[Rule]:
 
 def rule_by_code(code: str) -> Rule | None:
     return next((r for r in all_rules() if r.code == code), None)
+
+
+# Loads shared by the rule sets of one evaluation (the same children, say), never kept beyond it.
+
+_SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("komar_rules_shared", default=None)
+
+
+@contextmanager
+def shared_loads() -> Iterator[None]:
+    """Within this block, `shared()` loads each key once."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(key: Any, load: Callable[[], T]) -> T:
+    memo = _SHARED.get()
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    value: T = memo[key]
+    return value
 
 
 # Facts: stored without a language, shown in the user's.
