@@ -165,6 +165,9 @@ LANGUAGE_COOKIE_SECURE = False
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside production (the demo, development) WhiteNoise serves the files from the apps as they
+# are, so that the demo runs with DEBUG off (Komar's own 404 and 500 pages) and no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

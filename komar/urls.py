@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from komar.accounts import views as account_views
 
@@ -21,5 +23,8 @@ urlpatterns = [
     path("counselling/", include("komar.counselling.urls")),
     path("assessments/", include("komar.assessments.urls")),
     path("work/", include("komar.tasks.urls")),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
 ]

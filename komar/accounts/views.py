@@ -146,3 +146,18 @@ def user_password(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "accounts/user_form.html",
         {"form": form, "account": account, "title": _("Set a new password")},
     )
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The reference-data admin. A signed-in account without access gets Komar's own page in
+    her language, not Django's admin sign-in asking her to sign in as someone else."""
+    from django.contrib import admin
+
+    if request.user.is_authenticated and not request.user.is_staff:
+        return render(
+            request,
+            "403.html",
+            {"message": _("The administration pages are for Komar's administrators only.")},
+            status=403,
+        )
+    return admin.site.login(request)
