@@ -11,8 +11,6 @@ from komar.audit.models import AuditEntry
 from komar.casefile import plugins
 from komar.cases.sections import Section, TimelineEvent, WomanFile
 
-AUDIT_ROWS = 50
-
 
 def timeline(page: WomanFile) -> list[TimelineEvent]:
     """What happened to a woman and her children, newest first, from every workflow."""
@@ -30,9 +28,25 @@ def _timeline(page: WomanFile) -> dict[str, Any]:
     return {"timeline": timeline(page)}
 
 
+CHANGES = [AuditEntry.Action.CREATE, AuditEntry.Action.CHANGE, AuditEntry.Action.DELETE]
+AUDIT_ROWS_ON_FILE = 10
+
+
+def audit_entries(mother_id: int, kind: str) -> Any:
+    """Her file's audit trail, changes or views (each kind apart: views would hide changes)."""
+    entries = AuditEntry.objects.filter(mother_id=mother_id).select_related("actor")
+    if kind == "views":
+        entries = entries.filter(action=AuditEntry.Action.VIEW)
+    else:
+        entries = entries.filter(action__in=CHANGES)
+    return entries.order_by("-at", "-pk")
+
+
 def _audit(page: WomanFile) -> dict[str, Any]:
-    entries = AuditEntry.objects.filter(mother=page.mother).select_related("actor")
-    return {"audit_entries": list(entries.order_by("-at")[:AUDIT_ROWS])}
+    return {
+        "changes": list(audit_entries(page.mother.pk, "changes")[:AUDIT_ROWS_ON_FILE]),
+        "views": list(audit_entries(page.mother.pk, "views")[:AUDIT_ROWS_ON_FILE]),
+    }
 
 
 FILE_SECTIONS: list[Section[WomanFile]] = [

@@ -7,7 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,7 +21,8 @@ from django.views.decorators.http import require_GET
 
 from komar.audit.actions import do_log_file_view
 from komar.casefile import plugins
-from komar.casefile.sections import FILE_SECTIONS
+from komar.accounts.models import AUDIT_READ_ROLES
+from komar.casefile.sections import FILE_SECTIONS, audit_entries
 from komar.cases.access import get_child_for_user, get_mother_for_user, require_case_reader
 from komar.cases.sections import ChildPage, Page, Section, WomanFile
 from komar.lib.http import client_ip
@@ -88,4 +92,24 @@ def child_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         request,
         "casefile/child_file.html",
         {**context, "sections": _render(request, sections, page, context)},
+    )
+
+
+@login_required
+@require_GET
+def mother_history(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Her file's whole audit trail, changes or views, a page at a time (supervisors)."""
+    user = require_case_reader(request)
+    if user.role not in AUDIT_READ_ROLES:
+        raise PermissionDenied
+    mother = get_mother_for_user(request, code)
+    kind = "views" if request.GET.get("kind") == "views" else "changes"
+    with transaction.atomic():
+        do_log_file_view(actor=user, obj=mother, mother=mother, ip=client_ip(request))
+    entries = audit_entries(mother.pk, kind)
+    page = Paginator(entries, settings.KOMAR_CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "casefile/mother_history.html",
+        {"mother": mother, "kind": kind, "page": page, "query_without_page": f"kind={kind}"},
     )
