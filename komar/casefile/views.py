@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
+from komar.accounts.models import AUDIT_READ_ROLES
 from komar.audit.actions import do_log_file_view
 from komar.casefile import plugins
-from komar.accounts.models import AUDIT_READ_ROLES
 from komar.casefile.sections import FILE_SECTIONS, audit_entries
 from komar.cases.access import get_child_for_user, get_mother_for_user, require_case_reader
 from komar.cases.sections import ChildPage, Page, Section, WomanFile
