@@ -1,10 +1,12 @@
-"""Fictional casework for the demo dataset: counselling sessions, decisions, best-interests
-assessments and determinations, drawn for the women that `seed_demo` has just written.
+"""The counselling workflow's demo data: sessions, the factors behind each choice and the decision
+for each child, drawn for the women `seed_demo` has just written (their `WomanFacts`, from the
+registry's demo). What was drawn for a woman (`Counselled`) is handed on to the workflows above:
+the best-interests assessments are drawn from it (`assessments/demo.py`).
 
-Like the rest of the demo, rows are bulk-created without audit entries (an audit trail of events
-that never happened would be false). The shares follow what the rules are meant to catch: most
-women with a child inside have been counselled, some reviews are overdue, a few children near or
-over the stay limit have no approved assessment or no determination yet.
+Like the rest of the demo, rows are written in bulk without audit entries (an audit trail of
+events that never happened would be false). The shares follow what the rules are meant to catch:
+most women with a child inside have been counselled, some reviews are overdue. `is_latest` marks
+each woman's most recent session, as the actions keep it.
 """
 
 from __future__ import annotations
@@ -12,21 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 from komar.accounts.models import Role, User
-from komar.assessments.models import (
-    Assessment,
-    AssessmentElement,
-    Determination,
-    Element,
-    PanelMember,
-    Rating,
-)
-from komar.cases.models import Child, CustodyEpisode, Mother, Placement
+from komar.cases.demo import WomanFacts, assign_ids, days_to_limit, newest, write_rows
+from komar.cases.models import Child, Mother
 from komar.counselling.forms import REVIEW_AFTER_DAYS
 from komar.counselling.models import (
+    SESSION_NEWEST_FIRST,
     CareOption,
     ChildDecision,
     CounsellingSession,
@@ -36,16 +35,10 @@ from komar.counselling.models import (
     Topic,
 )
 from komar.facilities.models import Facility
-from komar.lib.dates import add_months
-
-INSERT_BATCH = 1000
 
 COUNSELLED_SHARE = 0.75  # of the women in custody with a child inside, pregnant, or a baby outside
 REVIEW_HELD_SHARE = 0.93  # each review is held (or else missed: overdue from then on)
 INSTITUTION_SHARE = 0.02
-ASSESSED_SHARE = 0.45  # of the children inside who were counselled
-NEAR_LIMIT_ASSESSED_SHARE = 0.5
-OVER_LIMIT_DETERMINED_SHARE = 0.5
 
 # Factor codes with weights: how often each is drawn (the demo's own assumption, not evidence).
 PERSONAL = [
@@ -81,16 +74,6 @@ WORDS = {
     "E_INSTITUTION_ONLY_ALTERNATIVE": ["ខ្ញុំមិនចង់ឱ្យកូនទៅមណ្ឌលទេ។", "The only other place was a centre."],
 }
 
-EVIDENCE: dict[str, str] = {
-    Element.VIEWS: "Too young to speak; calm and smiling when held by the mother.",
-    Element.IDENTITY: "Birth registration discussed with the commune; name used consistently.",
-    Element.FAMILY: "Strong bond with the mother; grandmother visits once a month.",
-    Element.CARE: "Mother is the main carer; shares a crowded cell with other women.",
-    Element.VULNERABILITY: "Very young; exposed to the prison environment every day.",
-    Element.HEALTH: "Weight on track at the last clinic visit; one chest infection this year.",
-    Element.DEVELOPMENT: "Attends the child-friendly space most mornings; walking and babbling.",
-}
-
 # Facts told to mothers, for the facilities whose record leaves them blank (demo only).
 FACILITY_FACTS = {
     "health_care_en": "A nurse visits on weekdays. Sick children are taken to the referral "
@@ -107,24 +90,21 @@ FACILITY_FACTS = {
 
 
 @dataclass
-class Casework:
+class CounsellingRows:
+    """The counselling drawn for one chunk of women, not yet written."""
+
     sessions: list[CounsellingSession] = field(default_factory=list)
     factors: list[tuple[CounsellingSession, Factor, bool]] = field(default_factory=list)
-    decisions: list[tuple[CounsellingSession, ChildDecision]] = field(default_factory=list)
-    assessments: list[Assessment] = field(default_factory=list)
-    elements: list[tuple[Assessment, AssessmentElement]] = field(default_factory=list)
-    determinations: list[Determination] = field(default_factory=list)
-    members: list[tuple[Determination, PanelMember]] = field(default_factory=list)
+    decisions: list[ChildDecision] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class WomanFacts:
-    """What the casework generator needs of one woman, once her rows are saved."""
+class Counselled:
+    """A woman the counselling demo drew sessions for, as the workflows above it read her."""
 
-    mother: Mother
-    episode: CustodyEpisode | None  # her open episode
-    inside: list[Child]
-    outside_under_three: list[Child]
+    woman: WomanFacts
+    counsellor: User
+    decisions: tuple[ChildDecision, ...]  # her latest session's, about her born children
 
 
 def fill_facility_facts(facilities: Sequence[Facility], today: dt.date) -> None:
@@ -138,7 +118,9 @@ def fill_facility_facts(facilities: Sequence[Facility], today: dt.date) -> None:
             facility.save(update_fields=[*changed, "facts_updated_on"])
 
 
-class CaseworkGenerator:
+class CounsellingGenerator:
+    """Draws each woman's sessions and decisions from the casework's seeded generator."""
+
     def __init__(
         self,
         rng: random.Random,
@@ -161,16 +143,12 @@ class CaseworkGenerator:
         # her facility (an NGO worker counselling a woman the prison department registered).
         self.workers: dict[int, list[User]] = {}
         self.facility_workers: dict[int, list[User]] = {}
-        self.supervisors: dict[int, list[User]] = {}
         for user in sorted(users.values(), key=lambda u: u.username):
-            if user.organisation_id is None:
+            if user.organisation_id is None or user.role != Role.SOCIAL_WORKER:
                 continue
-            if user.role == Role.SOCIAL_WORKER:
-                self.workers.setdefault(user.organisation_id, []).append(user)
-                for facility_id in user.facilities.values_list("pk", flat=True):
-                    self.facility_workers.setdefault(facility_id, []).append(user)
-            elif user.role == Role.SUPERVISOR:
-                self.supervisors.setdefault(user.organisation_id, []).append(user)
+            self.workers.setdefault(user.organisation_id, []).append(user)
+            for facility_id in user.facilities.values_list("pk", flat=True):
+                self.facility_workers.setdefault(facility_id, []).append(user)
 
     def code(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -187,25 +165,21 @@ class CaseworkGenerator:
             pool = [(c, w) for c, w in pool if c != code]
         return chosen
 
-    def casework(self, women: Sequence[WomanFacts]) -> Casework:
-        work = Casework()
-        for woman in women:
-            self.woman(woman, work)
-        return work
-
-    def woman(self, woman: WomanFacts, work: Casework) -> None:
+    def woman(self, woman: WomanFacts, rows: CounsellingRows) -> Counselled | None:
+        """Draw her sessions: a first one soon after her admission, then a review every three
+        months, each held a little late, until one is missed. None if she is not counselled."""
         episode, mother = woman.episode, woman.mother
         if episode is None:
-            return
+            return None
         workers = self.workers.get(mother.organisation_id or 0) or self.facility_workers.get(
             episode.facility_id, []
         )
         if not workers:
-            return
+            return None
         if not (woman.inside or woman.outside_under_three or mother.is_pregnant):
-            return
+            return None
         if not self.chance(COUNSELLED_SHARE):
-            return
+            return None
         counsellor = self.rng.choice(workers)
         first_day = episode.admission_date + dt.timedelta(days=self.rng.randint(0, 21))
         held_on = min(first_day, self.today)
@@ -215,32 +189,34 @@ class CaseworkGenerator:
             else (Stage.IN_CUSTODY)
         )
         institution = bool(woman.inside) and self.chance(INSTITUTION_SHARE)
-        self.session(woman, work, counsellor, held_on, stage, institution=institution)
-        # Reviews every three months, each held a little late, until one is missed.
+        decisions = self.session(woman, rows, counsellor, held_on, stage, institution=institution)
         review_on = held_on + dt.timedelta(days=REVIEW_AFTER_DAYS)
         while review_on < self.today and self.chance(REVIEW_HELD_SHARE):
             late = self.rng.randint(0, min(14, (self.today - review_on).days))
             held_on = review_on + dt.timedelta(days=late)
             near = any(self.days_left(c, held_on) <= self.warning_days for c in woman.inside)
             stage = Stage.APPROACHING_LIMIT if near else Stage.IN_CUSTODY
-            self.session(woman, work, counsellor, held_on, stage, institution=institution)
+            decisions = self.session(
+                woman, rows, counsellor, held_on, stage, institution=institution
+            )
             review_on = held_on + dt.timedelta(days=REVIEW_AFTER_DAYS)
-        for child in woman.inside:
-            self.assess(child, counsellor, work, institution=institution)
+        born = tuple(d for d in decisions if d.child is not None)
+        return Counselled(woman, counsellor, born)
 
     def days_left(self, child: Child, on: dt.date) -> int:
-        return (add_months(child.date_of_birth, self.limit_months) - on).days
+        return days_to_limit(child, on, self.limit_months)
 
     def session(
         self,
         woman: WomanFacts,
-        work: Casework,
+        rows: CounsellingRows,
         counsellor: User,
         held_on: dt.date,
         stage: str,
         *,
         institution: bool,
-    ) -> None:
+    ) -> list[ChildDecision]:
+        """Draw one session, its factors and its decisions; return the decisions."""
         rng, mother = self.rng, woman.mother
         assert woman.episode is not None
         facility = woman.episode.facility
@@ -278,8 +254,9 @@ class CaseworkGenerator:
             counsellor=counsellor,
             created_at=self.now,
         )
-        work.sessions.append(session)
-        work.factors += [(session, self.factors[c], c == main) for c in codes]
+        rows.sessions.append(session)
+        rows.factors += [(session, self.factors[c], c == main) for c in codes]
+        decisions = []
         for child in woman.inside:
             if institution:
                 decision, by = CareOption.INSTITUTION, ChildDecision.DecidedBy.OFFICIALS
@@ -288,7 +265,7 @@ class CaseworkGenerator:
                 by = ChildDecision.DecidedBy.MOTHER
                 if self.chance(0.1):
                     by = ChildDecision.DecidedBy.OFFICIALS
-            work.decisions.append((session, self.decision(child, decision, by)))
+            decisions.append(self.decision(session, child, decision, by))
         for child in woman.outside_under_three:
             placement = child.current_placement
             carer = placement.carer_name if placement is not None else ""
@@ -297,143 +274,52 @@ class CaseworkGenerator:
                 if placement and placement.kind == "father"
                 else (CareOption.RELATIVE)
             )
-            row = self.decision(child, decision, ChildDecision.DecidedBy.MOTHER, carer)
-            work.decisions.append((session, row))
+            by = ChildDecision.DecidedBy.MOTHER
+            decisions.append(self.decision(session, child, decision, by, carer))
         if session.about_unborn_child:
-            row = self.decision(None, CareOption.WITH_MOTHER, ChildDecision.DecidedBy.MOTHER)
-            work.decisions.append((session, row))
+            by = ChildDecision.DecidedBy.MOTHER
+            decisions.append(self.decision(session, None, CareOption.WITH_MOTHER, by))
+        rows.decisions += decisions
+        return decisions
 
     def decision(
-        self, child: Child | None, decision: str, by: str, carer: str = ""
+        self,
+        session: CounsellingSession,
+        child: Child | None,
+        decision: str,
+        by: str,
+        carer: str = "",
     ) -> ChildDecision:
         return ChildDecision(
-            code=self.code(), child=child, decision=decision, decided_by=by, carer_name=carer
-        )
-
-    def assess(self, child: Child, assessor: User, work: Casework, *, institution: bool) -> None:
-        days_left = self.days_left(child, self.today)
-        near = 0 <= days_left <= self.warning_days
-        share = NEAR_LIMIT_ASSESSED_SHARE if near else ASSESSED_SHARE
-        if not self.chance(share):
-            if days_left < 0 and self.chance(OVER_LIMIT_DETERMINED_SHARE):
-                self.determine(child, assessor, work, None)
-            return
-        organisation_id = assessor.organisation_id or 0
-        supervisors = self.supervisors.get(organisation_id, [])
-        statuses = Assessment.Status
-        status = self.rng.choices(
-            [statuses.APPROVED, statuses.SUBMITTED, statuses.DRAFT, statuses.RETURNED],
-            weights=[6, 2, 1, 1],
-        )[0]
-        if not supervisors and status in (Assessment.Status.APPROVED, Assessment.Status.RETURNED):
-            status = Assessment.Status.SUBMITTED
-        occasion = Assessment.Occasion.APPROACHING_LIMIT if near else Assessment.Occasion.ENTRY
-        assessed_on = max(child.date_of_birth, self.today - dt.timedelta(self.rng.randint(3, 60)))
-        recommendation = CareOption.INSTITUTION if institution else CareOption.RELATIVE
-        if not near and days_left >= 0 and not institution:
-            recommendation = CareOption.WITH_MOTHER
-        decided = status in (Assessment.Status.APPROVED, Assessment.Status.RETURNED)
-        assessment = Assessment(
             code=self.code(),
+            session=session,
             child=child,
-            organisation_id=organisation_id,
-            occasion=occasion,
-            assessed_on=assessed_on,
-            options_compared="With the mother inside: close bond, but a crowded cell and little "
-            "play. With the grandmother: able and willing, two hours away; needs support for "
-            "food and school.",
-            recommendation=recommendation,
-            recommendation_reasons="Family-based care that keeps the child close to the mother.",
-            mother_contests_separation=near and self.chance(0.15),
-            status=status,
-            reviewer_comments=(
-                "Please add the grandmother's health and income."
-                if status == Assessment.Status.RETURNED
-                else ""
-            ),
-            assessor=assessor,
-            submitted_at=self.now if status != Assessment.Status.DRAFT else None,
-            decided_by=self.rng.choice(supervisors) if decided else None,
-            decided_at=self.now if decided else None,
-            created_at=self.now,
+            decision=decision,
+            decided_by=by,
+            carer_name=carer,
         )
-        work.assessments.append(assessment)
-        for element in Element.values:
-            rating = Rating.SOME_CONCERN if element == Element.CARE else Rating.NO_CONCERN
-            row = AssessmentElement(element=element, evidence=EVIDENCE[element], rating=rating)
-            work.elements.append((assessment, row))
-        if days_left < 0 and self.chance(OVER_LIMIT_DETERMINED_SHARE):
-            self.determine(child, assessor, work, assessment)
-
-    def determine(
-        self, child: Child, recorder: User, work: Casework, assessment: Assessment | None
-    ) -> None:
-        held_on = self.today - dt.timedelta(days=self.rng.randint(1, 20))
-        determination = Determination(
-            code=self.code(),
-            child=child,
-            assessment=assessment,
-            reasons=["over_limit"],
-            held_on=held_on,
-            decision=CareOption.RELATIVE,
-            decision_reasons="The grandmother is able and willing; the mother agrees. Monthly "
-            "visits to the prison are arranged.",
-            dissent="",
-            review_on=held_on + dt.timedelta(days=REVIEW_AFTER_DAYS),
-            recorded_by=recorder,
-            created_at=self.now,
-        )
-        work.determinations.append(determination)
-        for name, role in [
-            ("Chea Sreymom (demo)", "social worker"),
-            ("Heng Dara", "supervisor"),
-            ("Mao Sophal (demo)", "DoSVY officer"),
-        ]:
-            work.members.append((determination, PanelMember(name=name, role=role)))
 
 
-def insert_casework(work: Casework) -> None:
-    """Write the casework of one chunk of women (inside the caller's transaction)."""
-    CounsellingSession.objects.bulk_create(work.sessions, batch_size=INSERT_BATCH)
-    SessionFactor.objects.bulk_create(
-        [SessionFactor(session=s, factor=f, is_main=main) for s, f, main in work.factors],
-        batch_size=INSERT_BATCH,
-    )
-    for session, decision in work.decisions:
-        decision.session = session
-    ChildDecision.objects.bulk_create([d for _, d in work.decisions], batch_size=INSERT_BATCH)
-    Assessment.objects.bulk_create(work.assessments, batch_size=INSERT_BATCH)
-    Assessment.authors.through.objects.bulk_create(
-        [
-            Assessment.authors.through(assessment_id=a.pk, user_id=a.assessor_id)
-            for a in work.assessments
-        ],
-        batch_size=INSERT_BATCH,
-    )
-    for assessment, element in work.elements:
-        element.assessment = assessment
-    AssessmentElement.objects.bulk_create([e for _, e in work.elements], batch_size=INSERT_BATCH)
-    Determination.objects.bulk_create(work.determinations, batch_size=INSERT_BATCH)
-    for determination, member in work.members:
-        member.determination = determination
-    PanelMember.objects.bulk_create([m for _, m in work.members], batch_size=INSERT_BATCH)
+def insert_counselling(rows: CounsellingRows) -> None:
+    """Write the counselling of one chunk of women (inside the caller's transaction)."""
+    assign_ids(rows.sessions)
+    mark_latest_sessions(rows.sessions)
+    write_rows(rows.sessions)
+    write_rows([SessionFactor(session=s, factor=f, is_main=main) for s, f, main in rows.factors])
+    write_rows(rows.decisions)
 
 
-def woman_facts(
-    mother: Mother,
-    episodes: Sequence[CustodyEpisode],
-    children: Sequence[tuple[Child, Placement | None]],
-    *,
-    today: dt.date,
-    limit_months: int,
-) -> WomanFacts:
-    """Sort her children into inside and young outside, as the generator needs them."""
-    open_episodes = [e for e in episodes if e.ended_on is None]
-    inside, outside = [], []
-    for child, placement in children:
-        child.current_placement = placement
-        if placement is not None and placement.kind == Placement.Kind.WITH_MOTHER:
-            inside.append(child)
-        elif add_months(child.date_of_birth, limit_months) > today and placement is not None:
-            outside.append(child)
-    return WomanFacts(mother, open_episodes[-1] if open_episodes else None, inside, outside)
+def mark_latest_sessions(sessions: Sequence[CounsellingSession]) -> None:
+    """`is_latest` on each woman's most recent session only, in the order of the actions'
+    `mark_latest_session()`. The sessions have their ids and are all that their women have."""
+    by_mother: dict[int, list[CounsellingSession]] = defaultdict(list)
+    for session in sessions:
+        by_mother[session.mother_id].append(session)
+    for mine in by_mother.values():
+        latest = newest(mine, SESSION_NEWEST_FIRST)
+        for session in mine:
+            session.is_latest = session is latest
+
+
+def summary(mothers: QuerySet[Mother]) -> dict[str, int]:
+    return {"counselling sessions": CounsellingSession.objects.filter(mother__in=mothers).count()}

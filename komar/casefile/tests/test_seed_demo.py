@@ -1,26 +1,43 @@
-"""manage.py seed_demo: deterministic, shaped like the domain figures, consistent and careful."""
+"""manage.py seed_demo: deterministic, shaped like the domain figures, consistent and careful,
+composed of each app's demo module without breaking the layers."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import hashlib
 import io
 import itertools
+import json
 import re
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import models
 from django.db.models import QuerySet
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
+import komar
 from komar.accounts.models import Organisation, Role, User
+from komar.assessments.models import DETERMINATION_NEWEST_FIRST, Assessment, Determination
 from komar.audit.models import AuditEntry
 from komar.cases import actions
-from komar.cases.management.commands.seed_demo import DEMO_PASSWORD, USERS
-from komar.cases.models import Child, CustodyEpisode, Mother, Placement
+from komar.cases.demo import DEMO_PASSWORD, USERS, WomanRows, set_pointers
+from komar.cases.models import Child, CustodyEpisode, Finding, Mother, Placement
 from komar.conftest import make_user, register
+from komar.counselling import demo as counselling_demo
+from komar.counselling.actions import do_record_session
+from komar.counselling.models import (
+    SESSION_NEWEST_FIRST,
+    ChildDecision,
+    CounsellingSession,
+    SessionFactor,
+)
 from komar.facilities.models import Facility
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +89,62 @@ def digest() -> str:
             )
         )
     return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()
+
+
+def fingerprint() -> str:
+    """Every column of every row in every table of the project, except ids and timestamps: a
+    foreign key counts as the code (or username, or name) of the row it points to."""
+
+    def key_of(model: type[models.Model]) -> str:
+        names = {f.name for f in model._meta.concrete_fields}
+        return next((n for n in ("username", "code", "name_en") if n in names), "pk")
+
+    keys: dict[type[models.Model], dict[Any, Any]] = {}
+    tables = {}
+    for model in apps.get_models(include_auto_created=True):
+        if not model.__module__.startswith("komar.") and not model._meta.auto_created:
+            continue
+        columns = [
+            f
+            for f in model._meta.concrete_fields
+            if not f.primary_key
+            and not isinstance(f, models.DateTimeField)
+            and f.name != "password"
+        ]
+        rows = []
+        for values in model._base_manager.values_list(*[f.attname for f in columns]):
+            row = []
+            for f, value in zip(columns, values, strict=True):
+                if f.is_relation and value is not None:
+                    related = f.related_model
+                    assert isinstance(related, type) and issubclass(related, models.Model)
+                    if related not in keys:
+                        name = key_of(related)
+                        keys[related] = dict(related._base_manager.values_list("pk", name))
+                    value = keys[related][value]
+                row.append(str(value))
+            rows.append(row)
+        tables[model._meta.db_table] = sorted(rows)
+    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
+
+
+def test_the_same_seed_gives_the_same_rows_in_every_table() -> None:
+    seed("--seed", "3", "--size", "120")
+    assert CounsellingSession.objects.exists() and Assessment.objects.exists()
+    assert Finding.objects.exists()
+    first = fingerprint()
+    seed("--seed", "3", "--size", "120", "--flush")
+    assert fingerprint() == first
+    seed("--seed", "4", "--size", "120", "--flush")
+    assert fingerprint() != first
+
+
+def test_demo_users_get_the_same_codes_in_a_fresh_database() -> None:
+    seed("--size", "0")
+    codes = dict(User.objects.values_list("username", "code"))
+    User.objects.all().delete()
+    seed("--size", "0")
+    assert dict(User.objects.values_list("username", "code")) == codes
 
 
 def test_the_same_seed_gives_the_same_data() -> None:
@@ -313,9 +386,6 @@ def test_it_refuses_to_run_in_production_mode() -> None:
 
 
 def test_casework_is_drawn_for_women_in_custody_and_stays_consistent() -> None:
-    from komar.assessments.models import Assessment
-    from komar.counselling.models import ChildDecision, CounsellingSession, SessionFactor
-
     seed("--seed", "3", "--size", "400")
     sessions = CounsellingSession.objects.select_related("mother__latest_episode", "facility")
     assert sessions.count() > 20
@@ -343,23 +413,17 @@ def test_casework_is_drawn_for_women_in_custody_and_stays_consistent() -> None:
         assert assessment.elements.count() == 7
 
 
-def test_the_casework_draws_leave_the_registry_data_as_before(monkeypatch) -> None:
-    from komar.counselling import demo
-    from komar.counselling.models import CounsellingSession
-
+def test_the_casework_draws_leave_the_registry_data_as_before(monkeypatch: Any) -> None:
     seed("--seed", "7", "--size", "60")
     assert CounsellingSession.objects.exists()
     with_casework = digest()
-    monkeypatch.setattr(demo, "COUNSELLED_SHARE", 0)
+    monkeypatch.setattr(counselling_demo, "COUNSELLED_SHARE", 0)
     seed("--seed", "7", "--size", "60", "--flush")
     assert not CounsellingSession.objects.exists()
     assert digest() == with_casework
 
 
 def test_flush_removes_the_casework_and_what_people_added_to_it() -> None:
-    from komar.counselling.actions import do_record_session
-    from komar.counselling.models import CounsellingSession
-
     seed("--seed", "3", "--size", "100")
     assert CounsellingSession.objects.exists()
     mother = demo_mothers().filter(children__isnull=False).first()
@@ -376,3 +440,94 @@ def test_flush_removes_the_casework_and_what_people_added_to_it() -> None:
     seed("--seed", "3", "--size", "100", "--flush")
     assert not AuditEntry.objects.exists()
     assert Mother.objects.count() == 100
+
+
+def test_the_pointers_and_latest_flags_are_those_the_actions_keep() -> None:
+    from komar.assessments.actions import mark_latest_determination
+    from komar.counselling.actions import mark_latest_session
+
+    seed("--seed", "3", "--size", "400")
+    for mother in Mother.objects.select_related("latest_episode").prefetch_related(
+        "children__current_placement"
+    ):
+        assert mother.latest_episode is not None
+        assert mother.facility_id == mother.latest_episode.facility_id
+        assert mother.legal_status == mother.latest_episode.legal_status
+        inside = [c for c in mother.children.all() if c.is_inside]
+        assert mother.children_inside == len(inside)
+    assert Mother.objects.filter(children_inside=2).exists()
+    assert Mother.objects.filter(legal_status="released").exists()
+    latest_sessions = set(CounsellingSession.objects.filter(is_latest=True).values_list("pk"))
+    latest_determinations = set(Determination.objects.filter(is_latest=True).values_list("pk"))
+    assert latest_sessions and latest_determinations
+    women = Mother.objects.filter(counselling_sessions__isnull=False).distinct()
+    assert len(latest_sessions) == women.count()
+    for mother in women:
+        newest = mother.counselling_sessions.order_by(*SESSION_NEWEST_FIRST).first()
+        assert newest is not None and newest.is_latest
+        mark_latest_session(mother)
+    children = Child.objects.filter(determinations__isnull=False).distinct()
+    assert len(latest_determinations) == children.count()
+    for child in children:
+        newest_determination = child.determinations.order_by(*DETERMINATION_NEWEST_FIRST).first()
+        assert newest_determination is not None and newest_determination.is_latest
+        mark_latest_determination(child)
+    # The actions' own marking changes nothing.
+    assert set(CounsellingSession.objects.filter(is_latest=True).values_list("pk")) == (
+        latest_sessions
+    )
+    assert set(Determination.objects.filter(is_latest=True).values_list("pk")) == (
+        latest_determinations
+    )
+
+
+def test_a_woman_without_an_episode_has_no_facility_nor_legal_status() -> None:
+    mother = Mother(facility=Facility.objects.first(), legal_status="pre_trial")
+    set_pointers(WomanRows(mother))
+    assert mother.latest_episode is None
+    assert mother.facility is None
+    assert mother.legal_status == ""
+    assert mother.children_inside == 0
+
+
+def test_the_stored_findings_are_those_a_fresh_evaluation_gives() -> None:
+    seed("--seed", "3", "--size", "300")
+    assert Finding.objects.filter(resolved_at__isnull=True).exists()
+    call_command("refresh_findings", "--check", stdout=io.StringIO())  # raises if any differ
+
+
+def test_records_written_after_the_demo_get_ids_of_their_own(siem_reap: Facility) -> None:
+    seed("--size", "30")
+    demo_ids = set(Mother.objects.values_list("pk", flat=True))
+    woman = register(User.objects.get(username="sokha"), siem_reap)
+    assert woman.pk > max(demo_ids)
+    seed("--size", "30", "--flush")
+    assert not Mother.objects.filter(pk__in=[*demo_ids, woman.pk]).exists()  # never given twice
+    assert Mother.objects.count() == 30
+
+
+# Each app's demo module obeys the layers (import-linter checks the whole tree too).
+ABOVE = {
+    "cases": ["komar.counselling", "komar.assessments", "komar.tasks", "komar.casefile"],
+    "counselling": ["komar.assessments", "komar.tasks", "komar.casefile"],
+    "assessments": ["komar.tasks", "komar.casefile"],
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return found
+
+
+@pytest.mark.parametrize("app", sorted(ABOVE))
+def test_each_apps_demo_imports_nothing_from_the_layers_above(app: str) -> None:
+    imported = imported_modules(Path(komar.__file__).parent / app / "demo.py")
+    assert any(name.startswith("komar.") for name in imported)
+    wrong = sorted(n for n in imported for top in ABOVE[app] if n == top or n.startswith(f"{top}."))
+    assert wrong == []
