@@ -207,7 +207,7 @@ def test_two_sessions_on_one_day_give_one_review(sokha, sophea) -> None:
     html = client_for(sokha).get(URL).content.decode()
     reviews = html[html.index('id="reviews"') : html.index('id="approvals"')]
     assert reviews.count(sophea.display_name) == 1
-    assert "02/05/2026" in reviews
+    assert "2 May 2026" in reviews
 
 
 def test_returned_assessments_outside_her_scope_are_not_listed(
