@@ -137,3 +137,11 @@ def test_only_the_latest_sessions_review_can_be_overdue(sokha, sophea, time_mach
     html = client_for(sokha).get(sophea.get_absolute_url()).content.decode()
     counselling = html[html.index('id="counselling"') : html.index('id="consent"')]
     assert "Overdue" not in counselling
+
+
+def test_her_notes_are_shown_on_her_file(sokha, siem_reap) -> None:
+    from komar.conftest import register
+
+    mother = register(sokha, siem_reap, notes="Her sister visits on Sundays.\nAsk about the baby.")
+    html = client_for(sokha).get(mother.get_absolute_url()).content.decode()
+    assert "Her sister visits on Sundays.<br>Ask about the baby." in html
