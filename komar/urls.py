@@ -6,6 +6,14 @@ from django.views.generic.base import RedirectView
 
 from komar.accounts import views as account_views
 
+
+class FaviconRedirect(RedirectView):
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        # Resolved on request: in production the static manifest exists only after
+        # collectstatic, which runs after migrate (that imports the URLs).
+        return static("img/favicon.svg")
+
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path(
@@ -24,7 +32,7 @@ urlpatterns = [
     path("assessments/", include("komar.assessments.urls")),
     path("work/", include("komar.tasks.urls")),
     # Browsers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconRedirect.as_view(permanent=True)),
     path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
 ]
