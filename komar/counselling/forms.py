@@ -60,17 +60,26 @@ def _label(model: type[models.Model], name: str) -> Any:
 
 @dataclass
 class FactorRow:
-    """One factor in the form: its tick box and its "main factor" radio button."""
+    """One factor in the form: its tick box and its "main factor" radio button.
+
+    The tick box is labelled by the factor's name; the radio button by the name and its column
+    header ("The main one"), through `aria-labelledby` with the ids below.
+    """
 
     factor: Factor
     checkbox: BoundWidget
     radio: BoundWidget
+
+    @property
+    def label_id(self) -> str:
+        return f"factor-{self.factor.pk}"
 
 
 @dataclass
 class FactorGroup:
     label: str
     rows: list[FactorRow]
+    main_header_id: str
 
 
 class SessionForm(forms.ModelForm):
@@ -183,13 +192,20 @@ class SessionForm(forms.ModelForm):
         factors = list(field.queryset)
         groups = []
         for group, label in Factor.Group.choices:
+            header_id = f"main-factor-{group}"
             rows = [
                 FactorRow(f, checkboxes[str(f.pk)], radios[str(f.pk)])
                 for f in factors
                 if f.group == group
             ]
+            for row in rows:
+                attrs = row.radio.data["attrs"]
+                row.radio.data["attrs"] = {
+                    **attrs,
+                    "aria-labelledby": f"{row.label_id} {header_id}",
+                }
             if rows:
-                groups.append(FactorGroup(str(label), rows))
+                groups.append(FactorGroup(str(label), rows, header_id))
         return groups
 
     def no_main_factor_radio(self) -> BoundWidget:

@@ -160,7 +160,7 @@ def test_see_a_flag_and_the_rule_that_raised_it(
     flag.locator("summary").click()
     explanation = flag.locator(".explain")
     expect(explanation).to_be_visible()
-    expect(explanation).to_contain_text("determination_required")
+    expect(explanation).to_contain_text("Rule: A formal best-interests determination is required")
     expect(explanation).to_contain_text("version 2")
     expect(explanation).to_contain_text("Bangkok Rule 52")
     expect(explanation).to_contain_text("the child is over the stay limit")
