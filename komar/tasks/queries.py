@@ -25,7 +25,8 @@ MAX_ROWS = 100
 
 
 def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
-    """Each woman's latest session whose review is due within two weeks or overdue."""
+    """Each woman's latest session whose review is due within two weeks or overdue, the most
+    overdue first."""
     return (
         CounsellingSession.objects.filter(
             scope(user, "mother__"),
@@ -33,7 +34,7 @@ def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
             review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
         )
         .select_related("mother")
-        .order_by("review_on", "pk")[:MAX_ROWS]
+        .order_by("review_on", "pk")
     )
 
 

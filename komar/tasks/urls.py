@@ -6,5 +6,6 @@ app_name = "tasks"
 urlpatterns = [
     path("", views.my_work, name="my_work"),
     path("rules/", views.rule_list, name="rule_list"),
+    path("reviews/", views.review_list, name="review_list"),
     path("flags/<slug:rule_code>/", views.flag_list, name="flag_list"),
 ]

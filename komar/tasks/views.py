@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,8 +13,10 @@ from komar.lib.paging import page_of, with_rows
 from komar.lib.rules import all_rules, rule_by_code
 from komar.tasks import queries
 
-# "My work" shows the most urgent flags; each rule's full list is paged (small pages on a phone).
+# "My work" shows the most urgent flags and reviews; the full lists are paged (small pages on a
+# phone, and a page whose cost does not grow with her caseload).
 FLAGS_ON_MY_WORK = 20
+REVIEWS_ON_MY_WORK = 20
 
 
 @login_required
@@ -22,6 +25,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     today = timezone.localdate()
     counts = queries.count_by_rule(user)
+    reviews = list(queries.reviews_due(user, today)[: REVIEWS_ON_MY_WORK + 1])
     most_urgent = queries.findings_for_user(user).values_list("pk", flat=True)[:FLAGS_ON_MY_WORK]
     findings = with_rows(list(most_urgent), queries.shown_findings)
     return render(
@@ -29,7 +33,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "tasks/my_work.html",
         {
             "today": today,
-            "reviews": queries.reviews_due(user, today),
+            "reviews": reviews[:REVIEWS_ON_MY_WORK],
+            "more_reviews": len(reviews) > REVIEWS_ON_MY_WORK,
             "determination_reviews": queries.determination_reviews_due(user, today),
             "to_approve": queries.assessments_to_approve(user),
             "returned": queries.assessments_returned_to(user),
@@ -55,6 +60,18 @@ def flag_list(request: HttpRequest, rule_code: str) -> HttpResponse:
         queries.shown_findings,
     )
     return render(request, "tasks/flag_list.html", {"rule": rule, "page": page})
+
+
+@login_required
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Every review due within two weeks or overdue on her files, the most overdue first."""
+    user = require_case_reader(request)
+    today = timezone.localdate()
+    page = Paginator(queries.reviews_due(user, today), settings.KOMAR_CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "tasks/review_list.html", {"page": page, "today": today})
 
 
 @login_required

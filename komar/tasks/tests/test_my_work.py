@@ -235,3 +235,36 @@ def test_an_assessment_she_submitted_does_not_await_her_approval(sokha, dara, so
     child = sophea.children.get(name_latin="Sok Vichet")
     do_submit_assessment(assess(child, sokha), actor=dara)
     assert "Nothing awaits your approval." in client_for(dara).get(URL).content.decode()
+
+
+class TestReviewList:
+    URL = reverse("tasks:review_list")
+
+    def test_anonymous_is_sent_to_login(self, client) -> None:
+        assert client.get(self.URL).status_code == 302
+
+    def test_a_researcher_has_no_casework(self, researcher) -> None:
+        assert client_for(researcher).get(self.URL).status_code == 403
+
+    def test_wrong_method(self, sokha) -> None:
+        assert client_for(sokha).post(self.URL).status_code == 405
+
+    def test_my_work_shows_the_most_overdue_and_links_to_all(
+        self, sokha, outsider, siem_reap, battambang, settings
+    ) -> None:
+        from komar.assessments.tests.factories import counsel
+        from komar.conftest import child_inside
+        from komar.tasks import views
+
+        for day in range(views.REVIEWS_ON_MY_WORK + 3):
+            mother = register(sokha, siem_reap, children=[child_inside()])
+            counsel(mother.children.get(), sokha, review_on=dt.date(2020, 1, 1 + day))
+        hidden = register(outsider, battambang, children=[child_inside()])
+        counsel(hidden.children.get(), outsider, review_on=dt.date(2019, 1, 1))
+        html = client_for(sokha).get(URL).content.decode()
+        assert html.count("Overdue") >= views.REVIEWS_ON_MY_WORK
+        assert f'href="{self.URL}"' in html
+        settings.KOMAR_CASES_PER_PAGE = 10
+        page = client_for(sokha).get(self.URL).context["page"]
+        assert page.paginator.count == views.REVIEWS_ON_MY_WORK + 3  # not the outsider's
+        assert page.object_list[0].review_on == dt.date(2020, 1, 1)
