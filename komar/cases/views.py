@@ -91,9 +91,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     queryset = filter_mothers(queryset, filters, today, user)
     if filters.get("q"):
-        queryset = search_mothers(queryset, filters["q"])
+        queryset = search_mothers(queryset, filters["q"])  # most relevant first
+    else:
+        queryset = queryset.order_by("name_latin", "name_km", "pk")
     page = page_of(
-        queryset.order_by("name_latin", "name_km", "pk"),
+        queryset,
         settings.KOMAR_CASES_PER_PAGE,
         request.GET.get("page"),
         lambda ids: with_list_relations(Mother.objects.filter(pk__in=ids)),
