@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from komar.assessments.models import (
     PanelMember,
     Rating,
 )
+from komar.cases import demo as registry
 from komar.cases.demo import assign_ids, days_to_limit, newest, write_rows
 from komar.cases.models import Child, Mother
 from komar.counselling.demo import Counselled
@@ -60,38 +60,20 @@ class AssessmentRows:
     members: list[PanelMember] = field(default_factory=list)
 
 
-class AssessmentGenerator:
+class AssessmentGenerator(registry.Draws):
     """Draws the assessments and determinations of a counselled woman's children inside.
 
     It shares the casework's seeded generator with the counselling demo, drawing right after
     each woman's sessions: the order of the draws is part of "same seed, same data"."""
 
-    def __init__(
-        self,
-        rng: random.Random,
-        *,
-        today: dt.date,
-        now: dt.datetime,
-        users: dict[str, User],
-        limit_months: int,
-        warning_days: int,
-    ) -> None:
-        self.rng = rng
-        self.today = today
-        self.now = now
-        self.limit_months = limit_months
-        self.warning_days = warning_days
+    def __init__(self, rng: random.Random, ref: registry.Reference) -> None:
+        super().__init__(rng, ref)
+        users = ref.users
         # Who approves or returns an assessment: a supervisor of the assessor's organisation.
         self.supervisors: dict[int, list[User]] = {}
         for user in sorted(users.values(), key=lambda u: u.username):
             if user.organisation_id is not None and user.role == Role.SUPERVISOR:
                 self.supervisors.setdefault(user.organisation_id, []).append(user)
-
-    def code(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
-
-    def chance(self, share: float) -> bool:
-        return self.rng.random() < share
 
     def woman(self, counselled: Counselled, rows: AssessmentRows) -> None:
         """Draw for each of her children inside, assessed by her counsellor, who recommends a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from komar.accounts.models import AUDIT_READ_ROLES
@@ -32,7 +33,7 @@ CHANGES = [AuditEntry.Action.CREATE, AuditEntry.Action.CHANGE, AuditEntry.Action
 AUDIT_ROWS_ON_FILE = 10
 
 
-def audit_entries(mother_id: int, kind: str) -> Any:
+def audit_entries(mother_id: int, kind: str) -> QuerySet[AuditEntry]:
     """Her file's audit trail, changes or views (each kind apart: views would hide changes)."""
     entries = AuditEntry.objects.filter(mother_id=mother_id).select_related("actor")
     if kind == "views":

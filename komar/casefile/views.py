@@ -49,6 +49,20 @@ def _render(
     return shown
 
 
+def _composed(
+    request: HttpRequest,
+    template: str,
+    sections: Sequence[Section[P]],
+    page: P,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A page made of sections: the page's own context, then each section it may show."""
+    context = {**context, "can_write": page.user.can_write_cases, "today": page.today}
+    return render(
+        request, template, {**context, "sections": _render(request, sections, page, context)}
+    )
+
+
 @login_required
 @require_GET
 def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
@@ -63,13 +77,8 @@ def mother_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         mother=mother,
         children=list(mother.children.select_related("current_placement__facility")),
     )
-    context = {"mother": mother, "can_write": user.can_write_cases, "today": today}
     sections = [s for plugin in plugins.PLUGINS for s in plugin.file_sections] + FILE_SECTIONS
-    return render(
-        request,
-        "casefile/mother_file.html",
-        {**context, "sections": _render(request, sections, page, context)},
-    )
+    return _composed(request, "casefile/mother_file.html", sections, page, {"mother": mother})
 
 
 @login_required
@@ -81,18 +90,9 @@ def child_file(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         do_log_file_view(actor=user, obj=child, mother=child.mother, ip=client_ip(request))
     today = timezone.localdate()
     page = ChildPage(user=user, today=today, child=child)
-    context = {
-        "child": child,
-        "mother": child.mother,
-        "can_write": user.can_write_cases,
-        "today": today,
-    }
     sections = [s for plugin in plugins.PLUGINS for s in plugin.child_sections]
-    return render(
-        request,
-        "casefile/child_file.html",
-        {**context, "sections": _render(request, sections, page, context)},
-    )
+    context = {"child": child, "mother": child.mother}
+    return _composed(request, "casefile/child_file.html", sections, page, context)
 
 
 @login_required

@@ -438,12 +438,30 @@ def days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
 
 
-class Generator:
-    """Builds unsaved model instances for one woman at a time from a seeded generator."""
+class Draws:
+    """The small draws every app's demo makes from one seeded generator, and the reference
+    (today, the stay limit, the demo users) they draw against."""
 
     def __init__(self, rng: random.Random, ref: Reference) -> None:
         self.rng = rng
         self.ref = ref
+        self.today = ref.today
+        self.now = ref.now
+        self.limit_months = ref.limit_months
+        self.warning_days = ref.warning_days
+
+    def code(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def chance(self, share: float) -> bool:
+        return self.rng.random() < share
+
+
+class Generator(Draws):
+    """Builds unsaved model instances for one woman at a time from a seeded generator."""
+
+    def __init__(self, rng: random.Random, ref: Reference) -> None:
+        super().__init__(rng, ref)
         today = ref.today
         limit = ref.limit_months
         self.reaching_today = earliest_birth_date_reaching_on_or_after(today, limit)
@@ -453,12 +471,6 @@ class Generator:
         self.oldest_inside = add_months(today, -(limit + OVER_LIMIT_MAX_MONTHS))
 
     # Small draws.
-
-    def code(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
-
-    def chance(self, share: float) -> bool:
-        return self.rng.random() < share
 
     def day_between(self, first: dt.date, last: dt.date) -> dt.date:
         if last <= first:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from komar.accounts.models import Role, User
+from komar.cases import demo as registry
 from komar.cases.demo import WomanFacts, assign_ids, days_to_limit, newest, write_rows
 from komar.cases.models import Child, Mother
 from komar.counselling.forms import REVIEW_AFTER_DAYS
@@ -118,24 +118,12 @@ def fill_facility_facts(facilities: Sequence[Facility], today: dt.date) -> None:
             facility.save(update_fields=[*changed, "facts_updated_on"])
 
 
-class CounsellingGenerator:
+class CounsellingGenerator(registry.Draws):
     """Draws each woman's sessions and decisions from the casework's seeded generator."""
 
-    def __init__(
-        self,
-        rng: random.Random,
-        *,
-        today: dt.date,
-        now: dt.datetime,
-        users: dict[str, User],
-        limit_months: int,
-        warning_days: int,
-    ) -> None:
-        self.rng = rng
-        self.today = today
-        self.now = now
-        self.limit_months = limit_months
-        self.warning_days = warning_days
+    def __init__(self, rng: random.Random, ref: registry.Reference) -> None:
+        super().__init__(rng, ref)
+        users = ref.users
         self.factors = {f.code: f for f in Factor.objects.filter(is_active=True)}
         self.personal = [(c, w) for c, w in PERSONAL if c in self.factors]
         self.external = [(c, w) for c, w in EXTERNAL if c in self.factors]
@@ -149,12 +137,6 @@ class CounsellingGenerator:
             self.workers.setdefault(user.organisation_id, []).append(user)
             for facility_id in user.facilities.values_list("pk", flat=True):
                 self.facility_workers.setdefault(facility_id, []).append(user)
-
-    def code(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
-
-    def chance(self, share: float) -> bool:
-        return self.rng.random() < share
 
     def draw(self, pairs: list[tuple[str, int]], count: int) -> list[str]:
         chosen: list[str] = []

@@ -44,22 +44,8 @@ class Casework:
 
     def __init__(self, seed: int, ref: registry.Reference) -> None:
         rng = random.Random(seed + CASEWORK_SEED_OFFSET)  # noqa: S311 - not secrets
-        self.counselling = counselling_demo.CounsellingGenerator(
-            rng,
-            today=ref.today,
-            now=ref.now,
-            users=ref.users,
-            limit_months=ref.limit_months,
-            warning_days=ref.warning_days,
-        )
-        self.assessments = assessments_demo.AssessmentGenerator(
-            rng,
-            today=ref.today,
-            now=ref.now,
-            users=ref.users,
-            limit_months=ref.limit_months,
-            warning_days=ref.warning_days,
-        )
+        self.counselling = counselling_demo.CounsellingGenerator(rng, ref)
+        self.assessments = assessments_demo.AssessmentGenerator(rng, ref)
 
     def insert(self, women: Sequence[registry.WomanFacts]) -> None:
         """Draw and write the casework of one chunk of women (inside the caller's transaction).
