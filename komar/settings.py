@@ -91,12 +91,20 @@ DATA_DIR = Path(env_str("KOMAR_DATA_DIR", str(PROJECT_DIR / "var")))
 _database_url = env_secret("KOMAR_DATABASE_URL")  # or KOMAR_DATABASE_URL_FILE: it holds a password
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Django reads the choices of a form's select (the case list's facilities, say) through
+    # .iterator(), a server-side cursor on PostgreSQL: three round trips for a few rows. Komar
+    # iterates no large result.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("KOMAR_SQLITE_PATH", str(DATA_DIR / "komar.sqlite3")),
+            # Kept open between requests, as for PostgreSQL: a new connection runs the PRAGMAs
+            # below and starts with an empty page cache (3-6 ms of CPU per request at 100,000
+            # women, see docs/performance.md).
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
+from django.utils.functional import cached_property
 
 M = TypeVar("M", bound=Model)
 
@@ -29,6 +30,33 @@ def page_of(
     fetch: Callable[[Sequence[Any]], QuerySet[M]],
 ) -> Page:
     """Page `number` of an ordered queryset, its rows loaded by `fetch(ids)`."""
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
-    page.object_list = with_rows(list(page.object_list), fetch)
+    return page_of_keys(queryset.values_list("pk"), per_page, number, fetch)
+
+
+class _Counted(Paginator):
+    """A paginator whose count comes from a query of its own (one that an index serves)."""
+
+    def __init__(self, object_list: Any, per_page: int, count: Callable[[], int]) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count()
+
+
+def page_of_keys(
+    keys: QuerySet[Any, tuple[Any, ...]],
+    per_page: int,
+    number: Any,
+    fetch: Callable[[Sequence[Any]], QuerySet[M]],
+    *,
+    count: Callable[[], int] | None = None,
+) -> Page:
+    """Page `number` of ordered `keys` rows whose first column is the primary key (rows that
+    carry their sort columns, say), its rows loaded by `fetch(ids)`; counted by `count()` if
+    given, else by counting `keys`."""
+    paginator = Paginator(keys, per_page) if count is None else _Counted(keys, per_page, count)
+    page = paginator.get_page(number)
+    page.object_list = with_rows([row[0] for row in page.object_list], fetch)
     return page

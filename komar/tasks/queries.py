@@ -21,7 +21,13 @@ from komar.counselling.models import CounsellingSession
 from komar.lib.rules import Rule, all_rules
 
 REVIEW_HORIZON_DAYS = 14
-MAX_ROWS = 100
+# What a row names of a woman or a child: her link and her names (the rest of her file is not
+# read for a list).
+_NAMES = ("code", "name_km", "name_latin")
+
+
+def _names(prefix: str) -> list[str]:
+    return [f"{prefix}{field}" for field in _NAMES]
 
 
 def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
@@ -34,6 +40,7 @@ def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
             review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
         )
         .select_related("mother")
+        .only("code", "review_on", *_names("mother__"))
         .order_by("review_on", "pk")
     )
 
@@ -47,7 +54,7 @@ def determination_reviews_due(user: User, today: dt.date) -> QuerySet[Determinat
             review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
         )
         .select_related("child__mother")
-        .order_by("review_on", "pk")[:MAX_ROWS]
+        .order_by("review_on", "pk")
     )
 
 
@@ -63,7 +70,7 @@ def assessments_to_approve(user: User) -> QuerySet[Assessment]:
         .exclude(assessor=user)
         .exclude(authors=user)
         .select_related("child", "assessor")
-        .order_by("submitted_at")[:MAX_ROWS]
+        .order_by("submitted_at", "pk")
     )
 
 
@@ -75,7 +82,7 @@ def assessments_returned_to(user: User) -> QuerySet[Assessment]:
             status=Assessment.Status.RETURNED,
         )
         .select_related("child")
-        .order_by("-decided_at")[:MAX_ROWS]
+        .order_by("-decided_at", "-pk")
     )
 
 
@@ -95,8 +102,21 @@ def findings_for_user(user: User, rule: Rule | None = None) -> QuerySet[Finding]
 
 
 def shown_findings(ids: Sequence[int]) -> QuerySet[Finding]:
-    """These findings with what a row shows: the child and the woman."""
-    return Finding.objects.filter(pk__in=ids).select_related("child__mother", "mother")
+    """These findings with what a row shows: the child and the woman (her names; the child's
+    mother is the finding's own woman, not joined twice)."""
+    return (
+        Finding.objects.filter(pk__in=ids)
+        .select_related("child", "mother")
+        .only(
+            "rule_code",
+            "rule_version",
+            "priority",
+            "facts",
+            "raised_at",
+            *_names("child__"),
+            *_names("mother__"),
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,10 +16,20 @@ from komar.lib.paging import page_of, with_rows
 from komar.lib.rules import all_rules, rule_by_code
 from komar.tasks import queries
 
-# "My work" shows the most urgent flags and reviews; the full lists are paged (small pages on a
-# phone, and a page whose cost does not grow with her caseload).
+# "My work" shows the first rows of each list (the most urgent flags, the most overdue reviews,
+# ...); the full lists are paged (small pages on a phone, and a page whose cost does not grow
+# with her caseload).
 FLAGS_ON_MY_WORK = 20
 REVIEWS_ON_MY_WORK = 20
+ROWS_ON_MY_WORK = 20  # determinations to review, assessments to approve or returned to her
+
+T = TypeVar("T", bound=Model)
+
+
+def _first(queryset: QuerySet[T], count: int) -> tuple[list[T], bool]:
+    """The first `count` rows, and whether there are more (one query)."""
+    rows = list(queryset[: count + 1])
+    return rows[:count], len(rows) > count
 
 
 @login_required
@@ -25,7 +38,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     today = timezone.localdate()
     counts = queries.count_by_rule(user)
-    reviews = list(queries.reviews_due(user, today)[: REVIEWS_ON_MY_WORK + 1])
+    reviews, more_reviews = _first(queries.reviews_due(user, today), REVIEWS_ON_MY_WORK)
+    determinations, more_determinations = _first(
+        queries.determination_reviews_due(user, today), ROWS_ON_MY_WORK
+    )
+    to_approve, more_to_approve = _first(queries.assessments_to_approve(user), ROWS_ON_MY_WORK)
+    returned, more_returned = _first(queries.assessments_returned_to(user), ROWS_ON_MY_WORK)
     most_urgent = queries.findings_for_user(user).values_list("pk", flat=True)[:FLAGS_ON_MY_WORK]
     findings = with_rows(list(most_urgent), queries.shown_findings)
     return render(
@@ -33,11 +51,14 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "tasks/my_work.html",
         {
             "today": today,
-            "reviews": reviews[:REVIEWS_ON_MY_WORK],
-            "more_reviews": len(reviews) > REVIEWS_ON_MY_WORK,
-            "determination_reviews": queries.determination_reviews_due(user, today),
-            "to_approve": queries.assessments_to_approve(user),
-            "returned": queries.assessments_returned_to(user),
+            "reviews": reviews,
+            "more_reviews": more_reviews,
+            "determination_reviews": determinations,
+            "more_determination_reviews": more_determinations,
+            "to_approve": to_approve,
+            "more_to_approve": more_to_approve,
+            "returned": returned,
+            "more_returned": more_returned,
             "findings": findings,
             "flag_total": sum(row.count for row in counts),
             "flag_counts": counts,
@@ -72,6 +93,39 @@ def review_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "tasks/review_list.html", {"page": page, "today": today})
+
+
+def _paged(
+    request: HttpRequest, template: str, queryset: QuerySet[T], **context: Any
+) -> HttpResponse:
+    page = Paginator(queryset, settings.KOMAR_CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page, **context})
+
+
+@login_required
+@require_GET
+def determination_review_list(request: HttpRequest) -> HttpResponse:
+    """Every determination due for review within two weeks or overdue, the most overdue first."""
+    user = require_case_reader(request)
+    today = timezone.localdate()
+    queryset = queries.determination_reviews_due(user, today)
+    return _paged(request, "tasks/determination_review_list.html", queryset, today=today)
+
+
+@login_required
+@require_GET
+def approval_list(request: HttpRequest) -> HttpResponse:
+    """Every assessment awaiting her approval, the longest waiting first."""
+    user = require_case_reader(request)
+    return _paged(request, "tasks/approval_list.html", queries.assessments_to_approve(user))
+
+
+@login_required
+@require_GET
+def returned_list(request: HttpRequest) -> HttpResponse:
+    """Every assessment returned to her with comments, the most recent first."""
+    user = require_case_reader(request)
+    return _paged(request, "tasks/returned_list.html", queries.assessments_returned_to(user))
 
 
 @login_required

@@ -203,3 +203,28 @@ def test_it_filters_by_a_stored_flag_of_any_workflow(sokha, outsider, siem_reap,
         response = search(client, flag="not_a_rule")
         assert names(response) == ["Chan Thida", "Heng Rany"]  # an unknown flag filters nothing
         assert "flag" in response.context["form"].errors
+
+
+def test_it_lists_each_woman_of_her_scope_once_whichever_half_she_is_in(
+    sokha, outsider, siem_reap, battambang, settings
+) -> None:
+    # The list is the union of "held in her facilities" and "assigned to her organisation".
+    register(sokha, siem_reap, name_latin="Both Halves", name_km="")
+    register(outsider, siem_reap, name_latin="Held Here", name_km="")
+    register(sokha, battambang, name_latin="Assigned Elsewhere", name_km="")
+    register(sokha, None, name_latin="Not Admitted", name_km="")
+    register(outsider, battambang, name_latin="Out Of Scope", name_km="")
+    client = client_for(sokha)
+    response = client.get(URL)
+    assert names(response) == ["Assigned Elsewhere", "Both Halves", "Held Here", "Not Admitted"]
+    assert response.context["page"].paginator.count == 4
+    assert names(search(client, legal_status="pre_trial")) == [
+        "Assigned Elsewhere",
+        "Both Halves",
+        "Held Here",
+    ]
+    assert names(search(client, facility=battambang.pk)) == ["Assigned Elsewhere"]
+    settings.KOMAR_CASES_PER_PAGE = 3
+    page = client.get(URL, {"page": 2}).context["page"]
+    assert [m.name_latin for m in page.object_list] == ["Not Admitted"]
+    assert page.paginator.count == 4

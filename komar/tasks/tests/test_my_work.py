@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 import time_machine
 from django.urls import reverse
 
@@ -268,3 +269,132 @@ class TestReviewList:
         page = client_for(sokha).get(self.URL).context["page"]
         assert page.paginator.count == views.REVIEWS_ON_MY_WORK + 3  # not the outsider's
         assert page.object_list[0].review_on == dt.date(2020, 1, 1)
+
+
+LISTS = [
+    reverse("tasks:approval_list"),
+    reverse("tasks:returned_list"),
+    reverse("tasks:determination_review_list"),
+]
+
+
+@pytest.mark.parametrize("url", LISTS)
+class TestTheFullListsBehindMyWork:
+    def test_anonymous_is_sent_to_login(self, client, url) -> None:
+        assert client.get(url).status_code == 302
+
+    def test_a_researcher_has_no_casework(self, researcher, url) -> None:
+        assert client_for(researcher).get(url).status_code == 403
+
+    def test_wrong_method(self, sokha, url) -> None:
+        assert client_for(sokha).post(url).status_code == 405
+
+
+def _submitted(n: int, author, siem_reap) -> list:
+    from komar.assessments.actions import do_submit_assessment
+    from komar.conftest import child_inside
+
+    assessments = []
+    for _ in range(n):
+        child = register(author, siem_reap, children=[child_inside()]).children.get()
+        assessments.append(do_submit_assessment(assess(child, author), actor=author))
+    return assessments
+
+
+def test_my_work_shows_the_first_assessments_to_approve_and_links_to_all(
+    sokha, dara, outsider, siem_reap, battambang, monkeypatch, settings
+) -> None:
+    from komar.tasks import views
+
+    monkeypatch.setattr(views, "ROWS_ON_MY_WORK", 2)
+    first, second, third = _submitted(3, sokha, siem_reap)
+    _submitted(1, outsider, battambang)
+    html = client_for(dara).get(URL).content.decode()
+    approvals = html[html.index('id="approvals"') : html.index('id="flags"')]
+    assert first.get_absolute_url() in approvals
+    assert second.get_absolute_url() in approvals
+    assert third.get_absolute_url() not in approvals
+    assert f'href="{reverse("tasks:approval_list")}"' in approvals
+    assert "The 2 waiting longest." in approvals
+    settings.KOMAR_CASES_PER_PAGE = 2
+    client = client_for(dara)
+    page = client.get(reverse("tasks:approval_list")).context["page"]
+    assert page.paginator.count == 3  # not the outsider's
+    assert list(page.object_list) == [first, second]
+    html = client.get(reverse("tasks:approval_list"), {"page": 2}).content.decode()
+    assert third.get_absolute_url() in html
+    assert "Page 2 of 2" in html
+
+
+def test_my_work_links_to_the_full_lists_only_when_they_are_longer(
+    sokha, dara, siem_reap, monkeypatch
+) -> None:
+    from komar.tasks import views
+
+    monkeypatch.setattr(views, "ROWS_ON_MY_WORK", 2)
+    _submitted(2, sokha, siem_reap)
+    html = client_for(dara).get(URL).content.decode()
+    assert reverse("tasks:approval_list") not in html
+    assert reverse("tasks:returned_list") not in html
+    assert reverse("tasks:determination_review_list") not in html
+
+
+def test_my_work_shows_the_most_recently_returned_and_links_to_all(
+    sokha, dara, siem_reap, monkeypatch
+) -> None:
+    from komar.assessments.actions import do_return_assessment
+    from komar.tasks import views
+
+    monkeypatch.setattr(views, "ROWS_ON_MY_WORK", 2)
+    returned = [
+        do_return_assessment(a, comments="Add the health record.", actor=dara)
+        for a in _submitted(3, sokha, siem_reap)
+    ]
+    html = client_for(sokha).get(URL).content.decode()
+    assert returned[2].get_absolute_url() in html
+    assert returned[1].get_absolute_url() in html
+    assert returned[0].get_absolute_url() not in html
+    assert f'href="{reverse("tasks:returned_list")}"' in html
+    page = client_for(sokha).get(reverse("tasks:returned_list")).context["page"]
+    assert [a.pk for a in page.object_list] == [a.pk for a in reversed(returned)]
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
+def test_my_work_shows_the_most_overdue_determinations_and_links_to_all(
+    sokha, outsider, siem_reap, battambang, monkeypatch
+) -> None:
+    from komar.assessments.tests.factories import determine
+    from komar.conftest import child_inside
+    from komar.tasks import views
+
+    monkeypatch.setattr(views, "ROWS_ON_MY_WORK", 2)
+    due = [
+        determine(
+            register(sokha, siem_reap, children=[child_inside()]).children.get(),
+            sokha,
+            review_on=dt.date(2026, 5, day),
+        )
+        for day in (3, 1, 2)
+    ]
+    hidden = register(outsider, battambang, children=[child_inside()]).children.get()
+    determine(hidden, outsider, review_on=dt.date(2026, 4, 1))
+    html = client_for(sokha).get(URL).content.decode()
+    link = reverse("assessments:determination_detail", args=[due[0].code])
+    assert link not in html  # the least overdue of three
+    assert f'href="{reverse("tasks:determination_review_list")}"' in html
+    page = client_for(sokha).get(reverse("tasks:determination_review_list")).context["page"]
+    assert [d.pk for d in page.object_list] == [due[1].pk, due[2].pk, due[0].pk]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_the_full_lists_page_with_a_fixed_number_of_queries(
+    url, sokha, dara, siem_reap, settings, django_assert_max_num_queries
+) -> None:
+    settings.KOMAR_CASES_PER_PAGE = 3
+    client = client_for(dara)
+    _submitted(2, sokha, siem_reap)
+    with django_assert_max_num_queries(12) as before:
+        assert client.get(url).status_code == 200
+    _submitted(5, sokha, siem_reap)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get(url, {"page": 2}).status_code == 200
