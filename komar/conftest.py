@@ -186,6 +186,10 @@ def register(
             "name_km": name_km,
             "name_latin": name_latin,
             "date_of_birth": date_of_birth,
+            # The forms ask these (no defaults): the cast answers them as the demo does.
+            "ethnicity": "khmer",
+            "literacy": "unknown",
+            "first_offence": "unknown",
             **mother_extra,
         },
         episode_data=episode,
@@ -204,6 +208,7 @@ def child_inside(
             "name_latin": "Sok Vichet",
             "sex": "male",
             "date_of_birth": born,
+            "birth_registration": "unknown",
             **extra,
         },
         {"kind": "with_mother", "start_date": since},
@@ -214,7 +219,13 @@ def child_with_grandmother(
     born: dt.date = dt.date(2020, 6, 1), since: dt.date = dt.date(2026, 1, 10)
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     return (
-        {"name_km": "សុខ ដារ៉ា", "name_latin": "Sok Dara", "sex": "female", "date_of_birth": born},
+        {
+            "name_km": "សុខ ដារ៉ា",
+            "name_latin": "Sok Dara",
+            "sex": "female",
+            "date_of_birth": born,
+            "birth_registration": "unknown",
+        },
         {
             "kind": "relative",
             "carer_name": "Yim Sam",
@@ -265,6 +276,14 @@ def shot(page: Any, request: pytest.FixtureRequest) -> Shot:
         page.screenshot(path=path, full_page=True)
 
     return take
+
+
+def fill_date(page: Any, selector: str, day: dt.date | str) -> None:
+    """Type a date into the day, month and year boxes of a date field (`#id_<name>`)."""
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    page.fill(f"{selector}_0", str(day.day))
+    page.select_option(f"{selector}_1", str(day.month))
+    page.fill(f"{selector}_2", str(day.year))
 
 
 def log_in(page: Any, live_server: Any, user: User) -> None:

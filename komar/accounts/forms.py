@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from komar.accounts.models import Role, User
 from komar.facilities.models import Facility
+from komar.lib.fields import ModelMultipleChoiceField
 
 
 class UserForm(forms.ModelForm):
-    facilities = forms.ModelMultipleChoiceField(
+    facilities = ModelMultipleChoiceField(
         label=_("Facilities"),
         queryset=Facility.objects.filter(is_active=True),
         required=False,

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from komar.accounts.models import Role, User
 from komar.assessments.models import (
@@ -24,7 +25,8 @@ from komar.assessments.models import (
 )
 from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
-from komar.cases.actions import EditConflict
+from komar.cases.actions import EditConflict, enforce_dates
+from komar.cases.date_rules import Problem, check_about_child, plain_date
 from komar.cases.findings import refresh_for
 from komar.cases.models import Child
 from komar.counselling.models import CareOption, ChildDecision
@@ -112,6 +114,22 @@ def _save_elements(assessment: Assessment, elements: Mapping[str, tuple[str, str
     return changed
 
 
+def assessment_problems(child: Child, assessed_on: dt.date) -> list[Problem]:
+    """An assessment is of a child already born (the form and the actions check this)."""
+    return plain_date("assessed_on", assessed_on) + check_about_child(
+        field_name="assessed_on",
+        day=assessed_on,
+        child_born=child.date_of_birth,
+        what=_("The assessment"),
+    )
+
+
+def determination_problems(child: Child, held_on: dt.date) -> list[Problem]:
+    return plain_date("held_on", held_on) + check_about_child(
+        field_name="held_on", day=held_on, child_born=child.date_of_birth, what=_("The panel")
+    )
+
+
 @transaction.atomic
 def do_start_assessment(
     child: Child,
@@ -123,6 +141,7 @@ def do_start_assessment(
 ) -> Assessment:
     if actor.organisation is None:
         raise NotAllowed("an assessor needs an organisation")
+    enforce_dates(assessment_problems(child, data["assessed_on"]), ())
     assessment = Assessment.objects.create(
         child=child, organisation=actor.organisation, assessor=actor, **data
     )
@@ -155,6 +174,9 @@ def do_change_assessment(
         raise EditConflict(current)
     if not current.is_editable:
         raise NotAllowed("only a draft or a returned assessment can be changed")
+    enforce_dates(
+        assessment_problems(current.child, data.get("assessed_on", current.assessed_on)), ()
+    )
     fields = [k for k, v in data.items() if getattr(current, k) != v]
     for name in fields:
         setattr(current, name, data[name])
@@ -272,6 +294,7 @@ def do_record_determination(
     """Record a panel's determination. A panel has at least three members (UNHCR BID practice)."""
     if len(members) < 3:
         raise NotAllowed("a panel has at least three members")
+    enforce_dates(determination_problems(child, data["held_on"]), ())
     determination = Determination.objects.create(
         child=child, assessment=assessment, reasons=list(reasons), recorded_by=actor, **data
     )

@@ -7,9 +7,20 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from komar.assessments.actions import DeterminationReason
+from komar.assessments.actions import (
+    DeterminationReason,
+    assessment_problems,
+    determination_problems,
+)
 from komar.assessments.models import Assessment, Determination, Element, Rating
-from komar.cases.forms import DateInput, VersionedForm, casework_date, limit_long_text
+from komar.cases.forms import (
+    DateInput,
+    VersionedForm,
+    casework_date,
+    clean_person_name,
+    limit_long_text,
+)
+from komar.cases.models import Child
 from komar.counselling.models import CareOption
 
 # Why a formal determination is required: each reason with the standard it rests on.
@@ -117,6 +128,11 @@ class ElementForm(forms.Form):
         self.label = Element(element).label
         self.help = ELEMENT_HELP.get(element, "")
 
+    @property
+    def summary_caption(self) -> str:
+        """The element, in the page's error summary."""
+        return str(self.label)
+
 
 class AssessmentForms:
     """The assessment form and one form per element, validated and shown together."""
@@ -127,8 +143,10 @@ class AssessmentForms:
         *,
         instance: Assessment | None = None,
         initial: dict[str, Any] | None = None,
+        child: Child | None = None,
     ) -> None:
         saved: dict[str, tuple[str, str]] = {}
+        self.child = child if child is not None else getattr(instance, "child", None)
         self.main: AssessmentForm
         if instance is None:
             self.main = AssessmentForm(data, initial=initial)
@@ -147,6 +165,11 @@ class AssessmentForms:
 
     def is_valid(self) -> bool:
         results = [self.main.is_valid(), *[f.is_valid() for f in self.elements]]
+        assessed_on = self.main.cleaned_data.get("assessed_on")
+        if self.child is not None and assessed_on is not None:
+            for problem in assessment_problems(self.child, assessed_on):
+                self.main.add_error(problem.field, problem.message)
+                results.append(False)
         return all(results)
 
     def data(self) -> dict[str, Any]:
@@ -213,6 +236,9 @@ class PanelMemberForm(forms.Form):
     def is_filled(self) -> bool:
         return bool(self.cleaned_data.get("name") or self.cleaned_data.get("role"))
 
+    def clean_name(self) -> str:
+        return clean_person_name(self.cleaned_data["name"])
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         name, role = cleaned.get("name"), cleaned.get("role")
@@ -230,13 +256,21 @@ PANEL_MINIMUM = 3
 class DeterminationForms:
     """The determination and a fixed number of panel rows; blank rows are ignored."""
 
-    def __init__(self, data: Any = None, *, initial: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, data: Any = None, *, initial: dict[str, Any] | None = None, child: Child | None = None
+    ) -> None:
+        self.child = child
         self.main = DeterminationForm(data, initial=initial)
         self.members = [PanelMemberForm(data, prefix=f"member{i}") for i in range(PANEL_ROWS)]
         self.panel_error = ""
 
     def is_valid(self) -> bool:
         main_ok = self.main.is_valid()
+        held_on = self.main.cleaned_data.get("held_on")
+        if self.child is not None and held_on is not None:
+            for problem in determination_problems(self.child, held_on):
+                self.main.add_error(problem.field, problem.message)
+                main_ok = False
         members_ok = all([f.is_valid() for f in self.members])
         if members_ok and len(self.member_data()) < PANEL_MINIMUM:
             self.panel_error = str(

@@ -33,6 +33,7 @@ from komar.audit.actions import do_log_file_view
 from komar.audit.models import AuditEntry
 from komar.cases.access import get_child_for_user, require_case_reader, require_case_writer
 from komar.cases.actions import EditConflict
+from komar.cases.forms import LONG_TEXT_CHARS, long_text_help
 from komar.cases.models import Child
 from komar.counselling.models import latest_decision_for
 from komar.lib.conflicts import field_differences
@@ -96,7 +97,9 @@ def assessment_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         # The form shows the child's details and flags: opening it is a view of her file.
         with transaction.atomic():
             do_log_file_view(actor=user, obj=child, mother=child.mother, ip=client_ip(request))
-    forms = AssessmentForms(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    forms = AssessmentForms(
+        request.POST or None, initial={"assessed_on": timezone.localdate()}, child=child
+    )
     title = _("Best-interests assessment")
     saving = request.method == "POST" and "check" not in request.POST
     if saving and forms.is_valid():
@@ -253,6 +256,8 @@ def assessment_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             ),
             "can_record_determination": user.can_write_cases,
             "today": today,
+            "comments_limit": LONG_TEXT_CHARS,
+            "comments_limit_help": long_text_help(),
         },
     )
 
@@ -287,11 +292,18 @@ def _decided_assessment(request: HttpRequest, code: uuid.UUID) -> tuple[User, As
     return user, assessment
 
 
+def _comments_too_long() -> str:
+    return _("Your comments are too long. %(limit)s") % {"limit": long_text_help()}
+
+
 @login_required
 @require_POST
 def assessment_approve(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user, assessment = _decided_assessment(request, code)
     comments = request.POST.get("comments", "").strip()
+    if len(comments) > LONG_TEXT_CHARS:
+        messages.error(request, _comments_too_long())
+        return redirect(assessment.get_absolute_url())
     try:
         actions.do_approve_assessment(
             assessment, comments=comments, actor=user, ip=client_ip(request)
@@ -310,6 +322,9 @@ def assessment_return(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     comments = request.POST.get("comments", "").strip()
     if not comments:
         messages.error(request, _("Write your comments before returning the assessment."))
+        return redirect(assessment.get_absolute_url())
+    if len(comments) > LONG_TEXT_CHARS:
+        messages.error(request, _comments_too_long())
         return redirect(assessment.get_absolute_url())
     try:
         actions.do_return_assessment(
@@ -353,7 +368,7 @@ def determination_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     basis = linked or Assessment.objects.filter(child=child).exclude(status=Status.DRAFT).first()
     suggested = actions.determination_reasons(basis, child, today, latest_decision_for(child))
     forms = DeterminationForms(
-        request.POST or None, initial={"reasons": suggested, "held_on": today}
+        request.POST or None, initial={"reasons": suggested, "held_on": today}, child=child
     )
     if request.method == "POST" and forms.is_valid():
         actions.do_record_determination(

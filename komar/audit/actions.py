@@ -22,8 +22,11 @@ def write_audit(
     mother: Mother | None,
     fields: Iterable[str] = (),
     ip: str | None = None,
+    confirmed: Iterable[str] = (),
 ) -> AuditEntry:
-    """One audit row for one record. `obj` must have a `code`; values are never stored."""
+    """One audit row for one record. `obj` must have a `code`; values are never stored.
+
+    `confirmed` names the improbable dates the actor confirmed as right (no values either)."""
     return AuditEntry.objects.create(
         actor=actor,
         ip_address=ip,
@@ -32,6 +35,7 @@ def write_audit(
         object_code=str(obj.code),  # type: ignore[attr-defined]
         mother=mother,
         fields=sorted(fields),
+        confirmed=sorted(set(confirmed)),
     )
 
 

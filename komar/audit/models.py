@@ -35,6 +35,9 @@ class AuditEntry(models.Model):
         "cases.Mother", on_delete=models.PROTECT, null=True, related_name="+"
     )
     fields = models.JSONField(_("fields"), default=list)
+    # The improbable dates that the person confirmed as right when saving (the kinds of
+    # `cases.date_rules.CONFIRMED_LABELS`), so that a reviewer sees what was checked and by whom.
+    confirmed = models.JSONField(_("confirmed as right"), default=list, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

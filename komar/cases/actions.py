@@ -7,7 +7,7 @@ record changed since, `EditConflict` is raised and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -17,6 +17,8 @@ from django.utils import timezone
 from komar.accounts.models import Organisation, User
 from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
+from komar.cases import date_rules
+from komar.cases.date_rules import History, Problem, Stay
 from komar.cases.findings import refresh_for
 from komar.cases.models import Child, Consent, CustodyEpisode, Mother, Placement
 from komar.facilities.models import Facility
@@ -37,6 +39,26 @@ class EditConflict(Exception):
 
 class InvalidAction(Exception):
     """The action does not fit the record's state (e.g. releasing a woman not in custody)."""
+
+
+class DatesRefused(InvalidAction):
+    """A date breaks the rules of `date_rules`: impossible, or improbable and not confirmed.
+
+    The forms check the same rules first, so a user meets this only if the record changed
+    between her opening the form and saving it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.kind for p in problems))
+        self.problems = problems
+
+
+def enforce_dates(problems: Iterable[Problem], confirmed: Collection[str]) -> list[str]:
+    """Raise if a date is refused; otherwise the kinds she confirmed, for the audit row."""
+    problems = list(problems)
+    refused = date_rules.refused(problems, confirmed)
+    if refused:
+        raise DatesRefused(refused)
+    return date_rules.confirmations(problems, confirmed)
 
 
 def _model_fields(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,12 +99,18 @@ def do_register_mother(
     organisation: Organisation,
     actor: User,
     ip: str | None = None,
+    confirmed: Collection[str] = (),
 ) -> Mother:
     """Register a woman, her custody episode (if any) and all her children in one step.
 
     `children` is a list of (child fields, placement fields). A child placed "with mother" is
-    placed in the facility of the custody episode.
+    placed in the facility of the custody episode. `confirmed` holds the codes of the
+    improbable dates the worker confirmed.
     """
+    found = date_rules.check_registration(
+        mother=mother_data, episode=episode_data, children=children
+    )
+    confirmations = enforce_dates([p for _part, p in found], confirmed)
     mother = Mother.objects.create(
         **_model_fields(mother_data), organisation=organisation, created_by=actor
     )
@@ -93,6 +121,7 @@ def do_register_mother(
         mother=mother,
         fields=_field_names(mother_data),
         ip=ip,
+        confirmed=confirmations,
     )
     if episode_data is not None:
         _open_episode(mother, episode_data, actor=actor, ip=ip)
@@ -103,7 +132,12 @@ def do_register_mother(
 
 
 def _open_episode(
-    mother: Mother, data: Mapping[str, Any], *, actor: User, ip: str | None
+    mother: Mother,
+    data: Mapping[str, Any],
+    *,
+    actor: User,
+    ip: str | None,
+    confirmed: Iterable[str] = (),
 ) -> CustodyEpisode:
     episode = CustodyEpisode.objects.create(mother=mother, **_model_fields(data))
     mother.latest_episode = episode
@@ -111,7 +145,13 @@ def _open_episode(
     mother.legal_status = episode.legal_status
     mother.save(update_fields=["latest_episode", "facility", "legal_status"])
     write_audit(
-        actor=actor, action=Created, obj=episode, mother=mother, fields=_field_names(data), ip=ip
+        actor=actor,
+        action=Created,
+        obj=episode,
+        mother=mother,
+        fields=_field_names(data),
+        ip=ip,
+        confirmed=confirmed,
     )
     return episode
 
@@ -123,6 +163,7 @@ def _create_child(
     *,
     actor: User,
     ip: str | None,
+    confirmed: Iterable[str] = (),
 ) -> Child:
     child = Child.objects.create(mother=mother, **_model_fields(child_data))
     write_audit(
@@ -132,6 +173,7 @@ def _create_child(
         mother=mother,
         fields=_field_names(child_data),
         ip=ip,
+        confirmed=confirmed,
     )
     _start_placement(child, placement_data, actor=actor, ip=ip)
     return child
@@ -188,10 +230,31 @@ def do_change_mother(
     expected_version: int,
     actor: User,
     ip: str | None = None,
+    confirmed: Collection[str] = (),
 ) -> Mother:
+    def value(name: str) -> Any:
+        return changes[name] if name in changes else getattr(mother, name)
+
+    confirmations = enforce_dates(
+        date_rules.check_mother(
+            History.of(mother),
+            born=value("date_of_birth"),
+            is_pregnant=bool(value("is_pregnant")),
+            expected_delivery=value("expected_delivery_date"),
+        ),
+        confirmed,
+    )
     updated, changed = _apply_versioned_change(mother, _model_fields(changes), expected_version)
     if changed:
-        write_audit(actor=actor, action=Changed, obj=updated, mother=updated, fields=changed, ip=ip)
+        write_audit(
+            actor=actor,
+            action=Changed,
+            obj=updated,
+            mother=updated,
+            fields=changed,
+            ip=ip,
+            confirmed=confirmations,
+        )
         refresh_for(updated)
     return updated
 
@@ -204,11 +267,28 @@ def do_change_episode(
     expected_version: int,
     actor: User,
     ip: str | None = None,
+    confirmed: Collection[str] = (),
 ) -> CustodyEpisode:
+    confirmations = enforce_dates(
+        date_rules.check_stay(
+            History.of(episode.mother),
+            admitted=changes.get("admission_date", episode.admission_date),
+            expected_release=changes.get("expected_release_date", episode.expected_release_date),
+            episode_pk=episode.pk,
+            ended=episode.ended_on,
+        ),
+        confirmed,
+    )
     updated, changed = _apply_versioned_change(episode, _model_fields(changes), expected_version)
     if changed:
         write_audit(
-            actor=actor, action=Changed, obj=updated, mother=episode.mother, fields=changed, ip=ip
+            actor=actor,
+            action=Changed,
+            obj=updated,
+            mother=episode.mother,
+            fields=changed,
+            ip=ip,
+            confirmed=confirmations,
         )
     if episode.mother.latest_episode_id == episode.pk and {"facility", "legal_status"} & set(
         changed
@@ -242,15 +322,33 @@ def do_change_episode(
 
 @transaction.atomic
 def do_admit_mother(
-    mother: Mother, episode_data: Mapping[str, Any], *, actor: User, ip: str | None = None
+    mother: Mother,
+    episode_data: Mapping[str, Any],
+    *,
+    actor: User,
+    ip: str | None = None,
+    confirmed: Collection[str] = (),
 ) -> CustodyEpisode:
     """Open a new custody episode for a woman who is not in custody (first or new admission)."""
     mother = Mother.objects.select_for_update().get(pk=mother.pk)
     if mother.is_in_custody:
         raise InvalidAction("the woman is already in custody")
-    episode = _open_episode(mother, episode_data, actor=actor, ip=ip)
+    confirmations = enforce_dates(
+        date_rules.check_stay(
+            History.of(mother),
+            admitted=episode_data["admission_date"],
+            expected_release=episode_data.get("expected_release_date"),
+        ),
+        confirmed,
+    )
+    episode = _open_episode(mother, episode_data, actor=actor, ip=ip, confirmed=confirmations)
     refresh_for(mother)
     return episode
+
+
+def _end_problems(episode: CustodyEpisode, on: dt.date) -> list[Problem]:
+    stay = Stay(episode.pk, episode.admission_date, None)
+    return date_rules.check_stay_end(History(), stay=stay, on=on)
 
 
 def _locked_open_episode(mother: Mother) -> CustodyEpisode:
@@ -274,8 +372,7 @@ def do_release_mother(
     """End the open custody episode. Children's placements change only when recorded."""
     mother = Mother.objects.select_for_update().get(pk=mother.pk)
     episode = _locked_open_episode(mother)
-    if on < episode.admission_date:
-        raise InvalidAction("release before admission")
+    enforce_dates(_end_problems(episode, on), ())
     episode.ended_on = on
     episode.end_reason = CustodyEpisode.EndReason.RELEASED
     episode.release_kind = release_kind
@@ -312,8 +409,7 @@ def do_transfer_mother(
     episode = _locked_open_episode(mother)
     if to_facility.pk == episode.facility_id:
         raise InvalidAction("the woman is already in that facility")
-    if on < episode.admission_date:
-        raise InvalidAction("transfer before admission")
+    enforce_dates(_end_problems(episode, on), ())
     episode.ended_on = on
     episode.end_reason = CustodyEpisode.EndReason.TRANSFERRED
     episode.version += 1
@@ -350,8 +446,20 @@ def do_add_child(
     *,
     actor: User,
     ip: str | None = None,
+    confirmed: Collection[str] = (),
 ) -> Child:
-    child = _create_child(mother, child_data, placement_data, actor=actor, ip=ip)
+    history = History.of(mother)
+    born, start = child_data["date_of_birth"], placement_data["start_date"]
+    problems = date_rules.check_child(
+        history, born=born, born_in_custody=bool(child_data.get("born_in_custody"))
+    )
+    problems += date_rules.check_placement(child_born=born, start=start)
+    if placement_data.get("kind") == Placement.Kind.WITH_MOTHER:
+        problems += date_rules.check_with_mother(history, start=start)
+    confirmations = enforce_dates(problems, confirmed)
+    child = _create_child(
+        mother, child_data, placement_data, actor=actor, ip=ip, confirmed=confirmations
+    )
     refresh_for(mother)
     return child
 
@@ -363,9 +471,13 @@ def do_register_birth(
     *,
     actor: User,
     ip: str | None = None,
+    confirmed: Collection[str] = (),
 ) -> Child:
     """A pregnant woman's baby, registered at birth and placed with her in the facility."""
     mother = Mother.objects.select_for_update().get(pk=mother.pk)
+    confirmations = enforce_dates(
+        date_rules.birth_problems(mother, child_data["date_of_birth"]), confirmed
+    )
     episode = mother.latest_episode
     in_custody = episode is not None and episode.is_open
     values = dict(child_data)
@@ -377,7 +489,7 @@ def do_register_birth(
         }
     else:
         placement = {"kind": Placement.Kind.MOTHER_OUTSIDE, "start_date": values["date_of_birth"]}
-    child = _create_child(mother, values, placement, actor=actor, ip=ip)
+    child = _create_child(mother, values, placement, actor=actor, ip=ip, confirmed=confirmations)
     if mother.is_pregnant or mother.expected_delivery_date is not None:
         Mother.objects.filter(pk=mother.pk).update(
             is_pregnant=False,
@@ -405,11 +517,27 @@ def do_change_child(
     expected_version: int,
     actor: User,
     ip: str | None = None,
+    confirmed: Collection[str] = (),
 ) -> Child:
+    confirmations = enforce_dates(
+        date_rules.check_child(
+            History.of(child.mother),
+            born=changes.get("date_of_birth", child.date_of_birth),
+            born_in_custody=bool(changes.get("born_in_custody", child.born_in_custody)),
+            child_pk=child.pk,
+        ),
+        confirmed,
+    )
     updated, changed = _apply_versioned_change(child, _model_fields(changes), expected_version)
     if changed:
         write_audit(
-            actor=actor, action=Changed, obj=updated, mother=child.mother, fields=changed, ip=ip
+            actor=actor,
+            action=Changed,
+            obj=updated,
+            mother=child.mother,
+            fields=changed,
+            ip=ip,
+            confirmed=confirmations,
         )
         refresh_for(child.mother)
     return updated
@@ -421,9 +549,7 @@ def do_move_child(
 ) -> Placement:
     """Record where the child lives from a date on; the previous placement ends that day."""
     child = Child.objects.select_for_update().select_related("mother").get(pk=child.pk)
-    current = child.current_placement
-    if current is not None and placement_data["start_date"] < current.start_date:
-        raise InvalidAction("a new placement cannot start before the current one")
+    enforce_dates(date_rules.placement_problems(child, placement_data), ())
     placement = _start_placement(child, placement_data, actor=actor, ip=ip)
     refresh_for(child.mother)
     return placement
@@ -433,6 +559,7 @@ def do_move_child(
 def do_record_consent(
     mother: Mother, data: Mapping[str, Any], *, actor: User, ip: str | None = None
 ) -> Consent:
+    enforce_dates(date_rules.consent_problems(mother, data["given_on"]), ())
     consent = Consent.objects.create(mother=mother, recorded_by=actor, **data)
     write_audit(
         actor=actor, action=Created, obj=consent, mother=mother, fields=_field_names(data), ip=ip

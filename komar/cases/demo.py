@@ -481,10 +481,12 @@ class Generator(Draws):
         given = FEMALE_NAMES if sex == "f" else MALE_NAMES
         return f"{FAMILY_NAMES.pick(self.rng)[1]} {self.rng.choice(given)[1]}"
 
-    def phone(self) -> str:
+    def phone(self, *, stored: bool = False) -> str:
+        """A mobile number as typed ("012 345 678"), or as the forms store it (E.164)."""
         rng = self.rng
         prefix = rng.choice(PHONE_PREFIXES)
-        return f"0{prefix} {rng.randint(100, 999)} {rng.randint(100, 999)}"
+        first, last = rng.randint(100, 999), rng.randint(100, 999)
+        return f"+855{prefix}{first}{last}" if stored else f"0{prefix} {first} {last}"
 
     # One woman.
 
@@ -648,7 +650,7 @@ class Generator(Draws):
             national_id_number=f"{rng.randint(10**8, 2 * 10**8 - 1)}" if self.chance(0.45) else "",
             family_book_number=f"{rng.randint(1000, 99999)}" if self.chance(0.3) else "",
             province=home,
-            phone=self.phone() if self.chance(0.3) else "",
+            phone=self.phone(stored=True) if self.chance(0.3) else "",
             emergency_contact=(
                 f"{self.person()} ({rng.choice(['mother', 'sister', 'aunt'])}), {self.phone()}"
                 if self.chance(0.65)
@@ -815,7 +817,7 @@ class Generator(Draws):
         province = custody.facility.province.name_en
         if kind == Placement.Kind.RELATIVE:
             relationship, sex = RELATIVES.pick(rng)
-            contact = self.phone() if self.chance(0.85) else f"village in {province}"
+            contact = self.phone(stored=True) if self.chance(0.85) else f"village in {province}"
             return {
                 "carer_name": self.person(sex),
                 "carer_relationship": relationship,
@@ -825,19 +827,19 @@ class Generator(Draws):
             return {
                 "carer_name": self.person("m"),
                 "carer_relationship": "father",
-                "carer_contact": self.phone() if self.chance(0.7) else "",
+                "carer_contact": self.phone(stored=True) if self.chance(0.7) else "",
             }
         if kind == Placement.Kind.OTHER_FAMILY:
             return {
                 "carer_name": self.person(),
                 "carer_relationship": OTHER_FAMILY.pick(rng),
-                "carer_contact": self.phone(),
+                "carer_contact": self.phone(stored=True),
             }
         if kind == Placement.Kind.FOSTER:
             return {
                 "carer_name": self.person(),
                 "carer_relationship": "foster carer",
-                "carer_contact": self.phone(),
+                "carer_contact": self.phone(stored=True),
             }
         if kind == Placement.Kind.PAGODA:
             return {

@@ -6,25 +6,164 @@ from typing import Any
 from django import forms
 from django.core import validators
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from komar.cases.date_rules import (
+    EARLIEST,
+    History,
+    Problem,
+    Stay,
+    birth_problems,
+    check_child,
+    check_mother,
+    check_placement,
+    check_stay,
+    check_stay_end,
+    check_with_mother,
+    consent_problems,
+    placement_problems,
+)
 from komar.cases.models import Child, Consent, CustodyEpisode, Mother, OffenceCategory, Placement
 from komar.facilities.models import Facility
 from komar.lib.dates import add_months
-from komar.lib.names import clean_name
+from komar.lib.identity import clean_document_number, clean_document_text, clean_national_id
+from komar.lib.names import CARER_PUNCTUATION, clean_name, validate_name, validate_names
+from komar.lib.phones import clean_phone, looks_like_phone
 from komar.lib.rules import all_rules
 
+MONTHS = [
+    _("January"),
+    _("February"),
+    _("March"),
+    _("April"),
+    _("May"),
+    _("June"),
+    _("July"),
+    _("August"),
+    _("September"),
+    _("October"),
+    _("November"),
+    _("December"),
+]
 
-class DateInput(forms.DateInput):
-    input_type = "date"
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+class DateInput(forms.MultiWidget):
+    """A date as day, month (by name) and year: read the same way whatever the browser's
+    language, unlike `<input type=date>`, which shows 01/03 as 1 March or 3 January.
+
+    The form data hold `<name>_day`, `<name>_month` and `<name>_year`; a single ISO date under
+    `<name>` is read too (for scripts and tests). What cannot be a date reaches the field as
+    typed, so the field says "Enter a valid date." in the user's language.
+    """
+
+    template_name = "cases/widgets/date_parts.html"
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        day = forms.TextInput(
+            attrs={"inputmode": "numeric", "maxlength": "2", "size": "2", "class": "date-day"}
+        )
+        month = forms.Select(
+            choices=[("", _("Month")), *((str(i), name) for i, name in enumerate(MONTHS, 1))],
+            attrs={"class": "date-month"},
+        )
+        year = forms.TextInput(
+            attrs={"inputmode": "numeric", "maxlength": "4", "size": "4", "class": "date-year"}
+        )
+        super().__init__({"day": day, "month": month, "year": year}, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, dt.date):
+            return [value.day, str(value.month), value.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if name in data and not any(f"{name}_{part}" in data for part in self.PARTS):
+            return data.get(name)
+        day, month, year = (str(data.get(f"{name}_{part}") or "").strip() for part in self.PARTS)
+        if not (day or month or year):
+            return None
+        if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
+            try:
+                return dt.date(int(year), int(month), int(day))
+            except (ValueError, OverflowError):
+                pass
+        # Not a date (a 2-digit year included): something no date format reads, so that the
+        # field refuses it with its own message rather than guess.
+        return f"?{day}?{month}?{year}"
+
+    def id_for_label(self, id_: str) -> str:
+        # The field's label names the day box; each box has its caption too.
+        return f"{id_}_0" if id_ else ""
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and not any(f"{name}_{part}" in data for part in self.PARTS)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        captions = [_("Day"), _("Month"), _("Year")]
+        for sub, caption in zip(context["widget"]["subwidgets"], captions, strict=True):
+            sub["caption"] = caption
+        return context
 
 
 def not_in_future(value: dt.date | None) -> None:
+    if value is not None and value < EARLIEST:
+        raise forms.ValidationError(_("A date before 1900 cannot be right: check the year."))
     if value is not None and value > timezone.localdate():
         raise forms.ValidationError(_("This date is in the future."))
+
+
+def not_before_1900(value: dt.date | None) -> None:
+    if value is not None and value < EARLIEST:
+        raise forms.ValidationError(_("A date before 1900 cannot be right: check the year."))
+
+
+class ConfirmsDates:
+    """For a form whose dates the rules of `date_rules` check.
+
+    `check_dates(problems)` puts each impossible date on its field as an error, and each
+    improbable one as an error too until the box that this adds for it, below the fields,
+    is ticked. `confirmed_dates` then holds the codes ticked, for the action to check again and
+    to audit.
+    """
+
+    confirmed_dates: list[str] = []  # always replaced, never appended to
+
+    def check_dates(self, problems: list[Problem]) -> None:
+        form = self
+        assert isinstance(form, forms.BaseForm)
+        data = form.data if form.is_bound else {}
+        self.confirmed_dates = []
+        for problem in problems:
+            where = problem.field if problem.field in form.fields else None
+            if not problem.confirmable:
+                form.add_error(where, problem.message)
+                continue
+            name = f"confirm__{problem.code}"
+            form.fields[name] = forms.BooleanField(
+                required=False,
+                label=format_lazy("{} {}", problem.message, _("I have checked: this is right.")),
+            )
+            if data.get(form.add_prefix(name)) in ("on", "1", "true", "True", True):
+                self.confirmed_dates.append(problem.code)
+            else:
+                form.add_error(
+                    where,
+                    format_lazy(
+                        "{} {}",
+                        problem.message,
+                        _("Check it. If it is right, tick “I have checked: this is right.” below."),
+                    ),
+                )
 
 
 # A date of casework (a session, an assessment, a panel) further back is a typing mistake.
@@ -44,8 +183,16 @@ def casework_date(value: dt.date) -> dt.date:
     return value
 
 
+def long_text_help(chars: int = LONG_TEXT_CHARS) -> str:
+    """The limit of a free-text field, told to the user ("Up to 5,000 characters.")."""
+    return ngettext("Up to %(count)s character.", "Up to %(count)s characters.", chars) % {
+        "count": number_format(chars, force_grouping=True)
+    }
+
+
 def limit_long_text(form: forms.BaseForm, chars: int = LONG_TEXT_CHARS) -> None:
-    """Bound every multi-line text field of a form, with the browser's help too."""
+    """Bound every multi-line text field of a form, with the browser's help too, and say so
+    in its help text."""
     for field in form.fields.values():
         if not isinstance(field, forms.CharField) or not isinstance(field.widget, forms.Textarea):
             continue
@@ -53,6 +200,9 @@ def limit_long_text(form: forms.BaseForm, chars: int = LONG_TEXT_CHARS) -> None:
             field.max_length = chars
             field.validators.append(validators.MaxLengthValidator(chars))
             field.widget.attrs["maxlength"] = str(chars)
+        limit = long_text_help(field.max_length)
+        if limit not in str(field.help_text):
+            field.help_text = f"{field.help_text} {limit}" if field.help_text else limit
 
 
 def _active_facilities() -> Any:
@@ -72,17 +222,34 @@ def _typed_choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 
 
 class NamesMixin(forms.ModelForm):
-    """Both name fields are cleaned the same way; at least one is required."""
+    """Both name fields are cleaned and checked the same way; at least one is required. Free
+    text is bounded."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_long_text(self)
 
     def clean_name_km(self) -> str:
-        return clean_name(self.cleaned_data.get("name_km", ""))
+        value = clean_name(self.cleaned_data.get("name_km", ""))
+        validate_name(value, "khmer")
+        return value
 
     def clean_name_latin(self) -> str:
-        return clean_name(self.cleaned_data.get("name_latin", ""))
+        value = clean_name(self.cleaned_data.get("name_latin", ""))
+        validate_name(value, "latin")
+        return value
 
     def _require_a_name(self, cleaned: dict[str, Any]) -> None:
         if not cleaned.get("name_km") and not cleaned.get("name_latin"):
             self.add_error("name_km", _("Enter the name in Khmer script or in Latin letters."))
+
+
+def clean_person_name(value: str) -> str:
+    """A name in either script (a carer's, a witness's): a carer may be a place, with
+    brackets or commas."""
+    value = clean_name(value)
+    validate_name(value, punctuation=CARER_PUNCTUATION)
+    return value
 
 
 class VersionedForm(forms.ModelForm):
@@ -122,7 +289,10 @@ MOTHER_FIELDS = [
 ]
 
 
-class MotherForm(NamesMixin):
+class MotherForm(ConfirmsDates, NamesMixin):
+    """Her details. At registration the page checks her dates with her custody and children;
+    a correction checks them against everything already recorded about her."""
+
     class Meta:
         model = Mother
         fields = MOTHER_FIELDS
@@ -134,11 +304,36 @@ class MotherForm(NamesMixin):
         help_texts = {
             "date_of_birth": _("If she does not know it, estimate it and tick the box below."),
             "other_names": _("Nicknames or other spellings, separated by commas."),
+            "phone": _("For example 012 345 678. A foreign number starts with + and its code."),
+            "national_id_number": _("9 digits, for example 160 234 567."),
         }
+
+    def clean_other_names(self) -> str:
+        names = (clean_name(n) for n in self.cleaned_data["other_names"].split(","))
+        value = ", ".join(n for n in names if n)
+        validate_names(value)
+        return value
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean_national_id_number(self) -> str:
+        return clean_national_id(self.cleaned_data["national_id_number"])
+
+    def clean_family_book_number(self) -> str:
+        return clean_document_number(self.cleaned_data["family_book_number"])
+
+    def clean_other_identity_document(self) -> str:
+        return clean_document_text(self.cleaned_data["other_identity_document"])
 
     def clean_date_of_birth(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data.get("date_of_birth")
         not_in_future(value)
+        return value
+
+    def clean_expected_delivery_date(self) -> dt.date | None:
+        value: dt.date | None = self.cleaned_data.get("expected_delivery_date")
+        not_before_1900(value)
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -148,6 +343,15 @@ class MotherForm(NamesMixin):
             self.add_error("expected_delivery_date", _("Enter the expected delivery date."))
         if not cleaned.get("is_pregnant"):
             cleaned["expected_delivery_date"] = None
+        if self.instance.pk is not None:
+            self.check_dates(
+                check_mother(
+                    History.of(self.instance),
+                    born=cleaned.get("date_of_birth"),
+                    is_pregnant=bool(cleaned.get("is_pregnant")),
+                    expected_delivery=cleaned.get("expected_delivery_date"),
+                )
+            )
         return cleaned
 
 
@@ -169,7 +373,11 @@ EPISODE_FIELDS = [
 ]
 
 
-class EpisodeForm(forms.ModelForm):
+class EpisodeForm(ConfirmsDates, forms.ModelForm):
+    """A custody episode. Given `mother`, its dates are checked against her record (a new
+    admission); a correction checks against her other episodes; at registration the page checks
+    them with her birth date."""
+
     class Meta:
         model = CustodyEpisode
         fields = EPISODE_FIELDS
@@ -179,8 +387,9 @@ class EpisodeForm(forms.ModelForm):
             "charges": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, mother: Mother | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.mother = mother if mother is not None else getattr(self.instance, "mother", None)
         if "facility" in self.fields:
             _choice_field(self, "facility").queryset = _active_facilities()
         _choice_field(self, "offence_category").queryset = OffenceCategory.objects.filter(
@@ -191,16 +400,32 @@ class EpisodeForm(forms.ModelForm):
             ("", "---------"),
             *[c for c in CustodyEpisode.LegalStatus.choices if c[0] != "released"],
         ]
+        limit_long_text(self)
 
     def clean_admission_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["admission_date"]
         not_in_future(value)
         return value
 
+    def clean_expected_release_date(self) -> dt.date | None:
+        value: dt.date | None = self.cleaned_data.get("expected_release_date")
+        not_before_1900(value)
+        return value
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         admitted, release = cleaned.get("admission_date"), cleaned.get("expected_release_date")
-        if admitted and release and release < admitted:
+        if admitted and self.mother is not None:
+            self.check_dates(
+                check_stay(
+                    History.of(self.mother),
+                    admitted=admitted,
+                    expected_release=release,
+                    episode_pk=self.instance.pk,
+                    ended=self.instance.ended_on,
+                )
+            )
+        elif admitted and release and release < admitted:
             self.add_error(
                 "expected_release_date", _("The expected release date is before admission.")
             )
@@ -231,6 +456,53 @@ class InCustodyForm(forms.Form):
     )
 
 
+class HasChildrenForm(forms.Form):
+    """At registration: does she have children? Nothing is assumed. "Yes" needs at least one
+    child entered; "No" must be confirmed, for a child left out is a child nobody watches over;
+    "Not known" is allowed (ask again later)."""
+
+    YES, NO, NOT_KNOWN = "yes", "no", "not_known"
+
+    has_children = forms.ChoiceField(
+        label=_("Does she have children?"),
+        help_text=_(
+            "Children of any age, with her or outside, and a child she is expecting. Ask her."
+        ),
+        choices=[(YES, _("Yes")), (NO, _("No")), (NOT_KNOWN, _("Not known"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether she has children: yes, no or not known.")},
+    )
+    no_children_confirmed = forms.BooleanField(
+        label=_("I asked her: she has no children, neither with her nor outside."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, children: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.children = children
+
+    @property
+    def answered_no(self) -> bool:
+        return self["has_children"].value() == self.NO
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        answer = cleaned.get("has_children")
+        if answer == self.YES and not self.children:
+            self.add_error("has_children", _("Add each of her children below with “Add a child”."))
+        if answer == self.NO and self.children:
+            self.add_error(
+                "has_children",
+                _("A child is entered below. Answer “Yes”, or remove the child if she has none."),
+            )
+        elif answer == self.NO and not cleaned.get("no_children_confirmed"):
+            self.add_error(
+                "no_children_confirmed",
+                _("Confirm that you asked her and she has no children: tick the box."),
+            )
+        return cleaned
+
+
 CHILD_FIELDS = [
     "name_km",
     "name_latin",
@@ -244,7 +516,10 @@ CHILD_FIELDS = [
 ]
 
 
-class ChildForm(NamesMixin):
+class ChildForm(ConfirmsDates, NamesMixin):
+    """A child's details. Given her `mother` (or as a correction), the birth date is checked
+    against the mother's record; at registration the page checks it with the other forms."""
+
     class Meta:
         model = Child
         fields = CHILD_FIELDS
@@ -255,6 +530,15 @@ class ChildForm(NamesMixin):
             ),
         }
 
+    def clean_birth_certificate_number(self) -> str:
+        return clean_document_number(self.cleaned_data["birth_certificate_number"])
+
+    def __init__(self, *args: Any, mother: Mother | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if mother is None and self.instance.pk is not None:
+            mother = self.instance.mother
+        self.mother = mother
+
     def clean_date_of_birth(self) -> dt.date:
         value: dt.date = self.cleaned_data["date_of_birth"]
         not_in_future(value)
@@ -263,6 +547,15 @@ class ChildForm(NamesMixin):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         self._require_a_name(cleaned)
+        if self.mother is not None and cleaned.get("date_of_birth"):
+            self.check_dates(
+                check_child(
+                    History.of(self.mother),
+                    born=cleaned["date_of_birth"],
+                    born_in_custody=bool(cleaned.get("born_in_custody")),
+                    child_pk=self.instance.pk,
+                )
+            )
         return cleaned
 
 
@@ -271,8 +564,10 @@ class ChildEditForm(VersionedForm, ChildForm):
         fields = CHILD_FIELDS
 
 
-class PlacementForm(forms.ModelForm):
-    """Where the child lives now. 'With her mother' means in the mother's facility."""
+class PlacementForm(ConfirmsDates, forms.ModelForm):
+    """Where the child lives now. 'With her mother' means in the mother's facility.
+
+    Given the `child` (a move), the date is checked against her birth and current placement."""
 
     class Meta:
         model = Placement
@@ -287,7 +582,23 @@ class PlacementForm(forms.ModelForm):
         widgets = {"start_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "carer_name": _("Who looks after the child, if not her mother in the facility."),
+            "carer_contact": _(
+                "A phone number (for example 012 345 678) or an address. A phone number is checked."
+            ),
         }
+
+    def __init__(self, *args: Any, child: Child | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.child = child
+        limit_long_text(self)
+
+    def clean_carer_name(self) -> str:
+        return clean_person_name(self.cleaned_data["carer_name"])
+
+    def clean_carer_contact(self) -> str:
+        value: str = self.cleaned_data["carer_contact"].strip()
+        # "Phone or address": what is typed like a phone number must be one.
+        return clean_phone(value) if looks_like_phone(value) else value
 
     def clean_start_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["start_date"]
@@ -296,6 +607,8 @@ class PlacementForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.child is not None and cleaned.get("start_date"):
+            self.check_dates(placement_problems(self.child, cleaned))
         kind = cleaned.get("kind")
         needs_carer = kind not in (
             Placement.Kind.WITH_MOTHER,
@@ -311,28 +624,57 @@ class PlacementForm(forms.ModelForm):
 
 
 class ChildWithPlacementForm(forms.Form):
-    """One child in the registration form: her details and where she lives now."""
+    """One child: her details and where she lives now. On the registration page the page
+    checks the dates with the other forms; given her `mother` (adding a child) they are checked
+    here against the mother's record."""
 
-    def __init__(self, data: Any = None, *, prefix: str) -> None:
+    def __init__(self, data: Any = None, *, prefix: str, mother: Mother | None = None) -> None:
         super().__init__(data, prefix=prefix)
-        self.child = ChildForm(data, prefix=f"{prefix}-child")
+        self.mother = mother
+        self.child = ChildForm(data, prefix=f"{prefix}-child", mother=mother)
         self.placement = PlacementForm(data, prefix=f"{prefix}-placement")
+
+    @property
+    def confirmed_dates(self) -> list[str]:
+        return [*self.child.confirmed_dates, *self.placement.confirmed_dates]
+
+    @property
+    def subforms(self) -> list[forms.BaseForm]:
+        """The forms whose errors the page's error summary lists."""
+        return [self.child, self.placement]
 
     def is_valid(self) -> bool:
         child_ok = self.child.is_valid()
         placement_ok = self.placement.is_valid()
-        if child_ok and placement_ok:
+        self.placement.confirmed_dates = []
+        if child_ok and placement_ok and self.mother is not None:
             born = self.child.cleaned_data["date_of_birth"]
-            since = self.placement.cleaned_data["start_date"]
-            if since < born:
-                self.placement.add_error(
-                    "start_date", _("The child cannot live somewhere before the date of birth.")
-                )
-                return False
+            placed = self.placement.cleaned_data
+            problems = check_placement(child_born=born, start=placed["start_date"])
+            if placed["kind"] == Placement.Kind.WITH_MOTHER:
+                problems += check_with_mother(History.of(self.mother), start=placed["start_date"])
+            self.placement.check_dates(problems)
+            return self.child.is_valid() and self.placement.is_valid()
         return child_ok and placement_ok
 
 
-class TransferForm(forms.Form):
+class _EndsCustody(ConfirmsDates, forms.Form):
+    """A release or a transfer: the date is after her admission (given `mother`)."""
+
+    def __init__(self, *args: Any, mother: Mother | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mother = mother
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        episode = self.mother.latest_episode if self.mother is not None else None
+        if episode is not None and episode.is_open and cleaned.get("on"):
+            stay = Stay(episode.pk, episode.admission_date, None)
+            self.check_dates(check_stay_end(History(), stay=stay, on=cleaned["on"]))
+        return cleaned
+
+
+class TransferForm(_EndsCustody):
     to_facility = forms.ModelChoiceField(queryset=Facility.objects.none(), label=_("To facility"))
     on = forms.DateField(label=_("Date of transfer"), widget=DateInput())
     prison_number = forms.CharField(
@@ -349,10 +691,12 @@ class TransferForm(forms.Form):
         return value
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(_EndsCustody):
     on = forms.DateField(label=_("Date of release"), widget=DateInput())
     release_kind = forms.ChoiceField(
-        label=_("Kind of release"), choices=CustodyEpisode.ReleaseKind.choices
+        label=_("Kind of release"),
+        choices=[("", "---------"), *CustodyEpisode.ReleaseKind.choices],
+        error_messages={"required": _("Choose the kind of release.")},
     )
 
     def clean_on(self) -> dt.date:
@@ -361,23 +705,43 @@ class ReleaseForm(forms.Form):
         return value
 
 
-class BirthForm(NamesMixin):
+class BirthForm(ConfirmsDates, NamesMixin):
+    """A baby born to a woman on file: in custody, the baby is placed with her from birth."""
+
     class Meta:
         model = Child
         fields = ["name_km", "name_latin", "sex", "date_of_birth", "birth_registration"]
         widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args: Any, mother: Mother, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mother = mother
 
     def clean_date_of_birth(self) -> dt.date:
         value: dt.date = self.cleaned_data["date_of_birth"]
         not_in_future(value)
         return value
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._require_a_name(cleaned)
+        if cleaned.get("date_of_birth"):
+            self.check_dates(birth_problems(self.mother, cleaned["date_of_birth"]))
+        return cleaned
 
-class ConsentForm(forms.ModelForm):
+
+class ConsentForm(ConfirmsDates, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "shared_with", "method", "witness_name", "given_on"]
         widgets = {"given_on": DateInput()}
+
+    def clean_witness_name(self) -> str:
+        return clean_person_name(self.cleaned_data["witness_name"])
+
+    def __init__(self, *args: Any, mother: Mother | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mother = mother
 
     def clean_given_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["given_on"]
@@ -386,6 +750,8 @@ class ConsentForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.mother is not None and cleaned.get("given_on"):
+            self.check_dates(consent_problems(self.mother, cleaned["given_on"]))
         if cleaned.get("purpose") == Consent.Purpose.SHARING and not cleaned.get("shared_with"):
             self.add_error("shared_with", _("Name the organisation the data may be shared with."))
         if cleaned.get("purpose") != Consent.Purpose.SHARING:
@@ -399,9 +765,18 @@ class WithdrawConsentForm(forms.Form):
     on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
+    def __init__(self, *args: Any, consent: Consent | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.consent = consent
+
     def clean_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["on"]
         not_in_future(value)
+        if self.consent is not None and value < self.consent.given_on:
+            raise forms.ValidationError(
+                _("Consent cannot be withdrawn before it was given (%(date)s).")
+                % {"date": date_format(self.consent.given_on)}
+            )
         return value
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from komar.accounts.models import Organisation
 from komar.facilities.models import Facility, Province
 from komar.lib.dates import add_months, age_in_months
+from komar.lib.phones import format_phone
 from komar.lib.rules import LEVELS, Rule, rule_by_code, shown
+from komar.lib.urls import link
 
 
 class OffenceCategory(models.Model):
@@ -70,9 +71,9 @@ class Mother(models.Model):
     other_names = models.CharField(_("other names or spellings"), max_length=200, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     dob_is_estimated = models.BooleanField(_("date of birth is estimated"), default=False)
-    ethnicity = models.CharField(
-        _("ethnicity"), max_length=20, choices=Ethnicity.choices, default=Ethnicity.KHMER
-    )
+    # No defaults for her answers: the form starts empty and she (or the worker) chooses, if
+    # need be "Unknown".
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, choices=Ethnicity.choices)
     nationality = models.CharField(_("nationality"), max_length=60, blank=True)
     national_id_number = models.CharField(_("national ID card number"), max_length=40, blank=True)
     family_book_number = models.CharField(_("family book number"), max_length=40, blank=True)
@@ -94,14 +95,9 @@ class Mother(models.Model):
     emergency_contact = models.CharField(
         _("emergency contact (name, relationship, phone)"), max_length=200, blank=True
     )
-    literacy = models.CharField(
-        _("literacy"), max_length=10, choices=Literacy.choices, default=Literacy.UNKNOWN
-    )
+    literacy = models.CharField(_("literacy"), max_length=10, choices=Literacy.choices)
     first_offence = models.CharField(
-        _("first offence"),
-        max_length=10,
-        choices=FirstOffence.choices,
-        default=FirstOffence.UNKNOWN,
+        _("first offence"), max_length=10, choices=FirstOffence.choices
     )
     is_pregnant = models.BooleanField(_("pregnant"), default=False)
     expected_delivery_date = models.DateField(_("expected delivery date"), null=True, blank=True)
@@ -153,13 +149,39 @@ class Mother(models.Model):
             models.Index(fields=["name_km"], name="mother_name_km_idx"),
             # Duplicate detection narrows candidates by birth date first.
             models.Index(fields=["date_of_birth"], name="mother_dob_idx"),
+            # The case list, one index per half of the scope (`queries.case_list_keys`): each
+            # half is counted, filtered on her own columns and read in name order from its
+            # index, without visiting the table.
+            models.Index(
+                fields=[
+                    "facility",
+                    "name_latin",
+                    "name_km",
+                    "legal_status",
+                    "children_inside",
+                    "is_pregnant",
+                ],
+                name="mother_facility_list_idx",
+            ),
+            models.Index(
+                fields=[
+                    "organisation",
+                    "name_latin",
+                    "name_km",
+                    "legal_status",
+                    "children_inside",
+                    "is_pregnant",
+                    "facility",
+                ],
+                name="mother_org_list_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("casefile:mother_file", kwargs={"code": self.code})
+        return link("casefile:mother_file", self.code)
 
     @property
     def display_name(self) -> str:
@@ -172,6 +194,11 @@ class Mother(models.Model):
         """The name in the other script, shown beside the display name."""
         other = self.name_latin if get_language() == "km" else self.name_km
         return other if other != self.display_name else ""
+
+    @property
+    def phone_display(self) -> str:
+        """Her phone number as people write it (stored in E.164)."""
+        return format_phone(self.phone)
 
     def age(self, on: dt.date | None = None) -> int | None:
         if self.date_of_birth is None:
@@ -284,10 +311,7 @@ class Child(models.Model):
     date_of_birth = models.DateField(_("date of birth"))
     dob_is_estimated = models.BooleanField(_("date of birth is estimated"), default=False)
     birth_registration = models.CharField(
-        _("birth registration"),
-        max_length=20,
-        choices=BirthRegistration.choices,
-        default=BirthRegistration.UNKNOWN,
+        _("birth registration"), max_length=20, choices=BirthRegistration.choices
     )
     birth_certificate_number = models.CharField(
         _("birth certificate number"), max_length=40, blank=True
@@ -320,7 +344,7 @@ class Child(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("casefile:child_file", kwargs={"code": self.code})
+        return link("casefile:child_file", self.code)
 
     @property
     def display_name(self) -> str:
@@ -422,6 +446,11 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_kind_display())
+
+    @property
+    def carer_contact_display(self) -> str:
+        """The carer's phone number as people write it, or the address as typed."""
+        return format_phone(self.carer_contact)
 
 
 class Consent(models.Model):

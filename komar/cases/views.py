@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -10,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.forms import BaseForm
+from django.forms import BaseForm, BooleanField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,15 +31,18 @@ from komar.cases.access import (
     require_case_reader,
     require_case_writer,
 )
+from komar.cases.date_rules import check_registration
 from komar.cases.forms import (
     BirthForm,
     CaseFilterForm,
     ChildEditForm,
     ChildForm,
     ChildWithPlacementForm,
+    ConfirmsDates,
     ConsentForm,
     EpisodeEditForm,
     EpisodeForm,
+    HasChildrenForm,
     InCustodyForm,
     MotherEditForm,
     MotherForm,
@@ -47,17 +51,25 @@ from komar.cases.forms import (
     TransferForm,
     WithdrawConsentForm,
 )
-from komar.cases.models import CustodyEpisode, Mother, Placement
-from komar.cases.queries import filter_mothers, with_list_relations
+from komar.cases.models import CustodyEpisode, Mother
+from komar.cases.queries import (
+    case_list_count,
+    case_list_keys,
+    case_rows,
+    filter_mothers,
+    listed_mothers,
+)
 from komar.cases.search import find_likely_duplicates, search_mothers
 from komar.lib.conflicts import field_differences
 from komar.lib.http import client_ip
-from komar.lib.paging import page_of
+from komar.lib.paging import page_of_keys
 
 MAX_CHILDREN_IN_FORM = 8
 
 
 SAVED_SEARCHES = 10
+# A filter's value in the list's address is cut to this length.
+FILTER_CHARS = 100
 
 
 @login_required
@@ -68,7 +80,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     if request.method == "POST":
         posted = CaseFilterForm(request.POST)
-        params = {k: v for k, v in request.POST.items() if k in posted.fields and k != "q" and v}
+        # The filters that exist, each cut short: a tampered value is then shown as an error
+        # by the list, in an address of reasonable length.
+        params = {
+            k: "on" if isinstance(posted.fields[k], BooleanField) else v[:FILTER_CHARS]
+            for k, v in request.POST.items()
+            if k in posted.fields and k != "q" and v
+        }
         query = request.POST.get("q", "").strip()[:100]
         if query:
             token = secrets.token_urlsafe(9)
@@ -84,22 +102,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if token:
         data["q"] = request.session.get("case_searches", {}).get(token, "")
     form = CaseFilterForm(data or None)
-    queryset = mothers_for_user(user)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         filters = form.cleaned_data
     today = timezone.localdate()
-    queryset = filter_mothers(queryset, filters, today, user)
+    per_page, number = settings.KOMAR_CASES_PER_PAGE, request.GET.get("page")
     if filters.get("q"):
-        queryset = search_mothers(queryset, filters["q"])  # most relevant first
+        queryset = filter_mothers(mothers_for_user(user), filters, today, user)
+        keys = search_mothers(queryset, filters["q"]).values_list("pk")  # most relevant first
+        page = page_of_keys(keys, per_page, number, listed_mothers)
     else:
-        queryset = queryset.order_by("name_latin", "name_km", "pk")
-    page = page_of(
-        queryset,
-        settings.KOMAR_CASES_PER_PAGE,
-        request.GET.get("page"),
-        lambda ids: with_list_relations(Mother.objects.filter(pk__in=ids)),
-    )
+        keys = case_list_keys(user, filters, today)  # by name
+        count = partial(case_list_count, user, filters, today)  # in the indexes
+        page = page_of_keys(keys, per_page, number, listed_mothers, count=count)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
@@ -108,6 +123,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": case_rows(list(page.object_list)),
             "today": today,
             "query_without_page": query_without_page.urlencode(),
             "can_write": user.can_write_cases,
@@ -171,6 +187,7 @@ def mother_register(request: HttpRequest) -> HttpResponse:
                 "mother_form": _typed_but_unchecked(MotherForm, request.POST, "m"),
                 "custody_form": _typed_but_unchecked(InCustodyForm, request.POST, "k"),
                 "episode_form": _typed_but_unchecked(EpisodeForm, request.POST, "e"),
+                "has_children_form": _typed_but_unchecked(HasChildrenForm, request.POST, "h"),
                 "child_forms": [
                     _RegistrationChild(request.POST, f"c{i}", shown=i < shown_children)
                     for i in range(child_count)
@@ -184,31 +201,30 @@ def mother_register(request: HttpRequest) -> HttpResponse:
     custody_form = InCustodyForm(data, prefix="k")
     episode_form = EpisodeForm(data, prefix="e")
     child_forms = [ChildWithPlacementForm(data, prefix=f"c{i}") for i in range(child_count)]
+    has_children_form = HasChildrenForm(data, prefix="h", children=child_count)
     if submitted:
+        children_answered = has_children_form.is_valid()
         mother_ok = mother_form.is_valid()
         in_custody = custody_form.is_valid() and custody_form.cleaned_data["in_custody"]
         episode_ok = episode_form.is_valid() if in_custody else True
         children_ok = all([f.is_valid() for f in child_forms])
-        if children_ok and not in_custody:
-            for f in child_forms:
-                if f.placement.cleaned_data["kind"] == Placement.Kind.WITH_MOTHER:
-                    f.placement.add_error(
-                        "kind", _("She is not in custody: the child cannot be with her inside.")
-                    )
-                    children_ok = False
-        if children_ok and in_custody and episode_ok:
-            for f in child_forms:
-                placed = f.placement.cleaned_data
-                if (
-                    placed["kind"] == Placement.Kind.WITH_MOTHER
-                    and placed["start_date"] < episode_form.cleaned_data["admission_date"]
-                ):
-                    f.placement.add_error(
-                        "start_date",
-                        _("A child cannot be with her mother inside before admission."),
-                    )
-                    children_ok = False
+        # Her dates, her custody's and each child's, checked together (the action checks again).
+        forms_of: dict[str, ConfirmsDates] = {"mother": mother_form, "episode": episode_form}
+        for i, f in enumerate(child_forms):
+            forms_of[f"child{i}"], forms_of[f"placement{i}"] = f.child, f.placement
         if mother_ok and episode_ok and children_ok:
+            found = check_registration(
+                mother=mother_form.cleaned_data,
+                episode=episode_form.cleaned_data if in_custody else None,
+                children=[(f.child.cleaned_data, f.placement.cleaned_data) for f in child_forms],
+            )
+            for key, form in forms_of.items():
+                form.check_dates([p for part, p in found if part.key == key])
+            mother_ok = mother_form.is_valid()
+            episode_ok = episode_form.is_valid() if in_custody else True
+            children_ok = all([f.child.is_valid() and f.placement.is_valid() for f in child_forms])
+        confirmed = [code for form in forms_of.values() for code in form.confirmed_dates]
+        if mother_ok and episode_ok and children_ok and children_answered:
             if not request.POST.get("not_a_duplicate"):
                 duplicates = find_likely_duplicates(
                     mothers_for_user(user),
@@ -228,6 +244,7 @@ def mother_register(request: HttpRequest) -> HttpResponse:
                         organisation=organisation,
                         actor=user,
                         ip=client_ip(request),
+                        confirmed=confirmed,
                     )
                 except actions.InvalidAction:
                     # The forms check the same rules; this only guards against a gap between them.
@@ -237,6 +254,9 @@ def mother_register(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, _("Registered. Check the file below."))
                     return redirect("casefile:mother_file", code=mother.code)
+        if not in_custody:
+            # The custody fields are ignored: they show what was typed, and no errors.
+            episode_form = _typed_but_unchecked(EpisodeForm, request.POST, "e")
     return render(
         request,
         "cases/mother_register.html",
@@ -244,6 +264,7 @@ def mother_register(request: HttpRequest) -> HttpResponse:
             "mother_form": mother_form,
             "custody_form": custody_form,
             "episode_form": episode_form,
+            "has_children_form": has_children_form,
             "child_forms": child_forms,
             "child_count": child_count,
             "max_children": MAX_CHILDREN_IN_FORM,
@@ -304,7 +325,12 @@ def mother_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
     def save(data: dict[str, Any], version: int) -> None:
         actions.do_change_mother(
-            mother, data, expected_version=version, actor=user, ip=client_ip(request)
+            mother,
+            data,
+            expected_version=version,
+            actor=user,
+            ip=client_ip(request),
+            confirmed=form.confirmed_dates,
         )
 
     return _edit(
@@ -334,7 +360,12 @@ def episode_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
     def save(data: dict[str, Any], version: int) -> None:
         actions.do_change_episode(
-            episode, data, expected_version=version, actor=user, ip=client_ip(request)
+            episode,
+            data,
+            expected_version=version,
+            actor=user,
+            ip=client_ip(request),
+            confirmed=form.confirmed_dates,
         )
 
     return _edit(
@@ -361,14 +392,24 @@ def _simple_form_page(
 def mother_admit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_writer(request)
     mother = get_mother_for_user(request, code)
-    form = EpisodeForm(request.POST or None)
+    form = EpisodeForm(request.POST or None, mother=mother)
     if mother.is_in_custody:
         messages.error(request, _("She is already in custody. Record a transfer or release."))
         return redirect(mother.get_absolute_url())
     if request.method == "POST" and form.is_valid():
-        actions.do_admit_mother(mother, form.cleaned_data, actor=user, ip=client_ip(request))
-        messages.success(request, _("Admission recorded."))
-        return redirect(mother.get_absolute_url())
+        try:
+            actions.do_admit_mother(
+                mother,
+                form.cleaned_data,
+                actor=user,
+                ip=client_ip(request),
+                confirmed=form.confirmed_dates,
+            )
+        except actions.DatesRefused as refused:
+            form.check_dates(refused.problems)
+        else:
+            messages.success(request, _("Admission recorded."))
+            return redirect(mother.get_absolute_url())
     return _simple_form_page(request, form, mother, _("Record an admission"), _("Save admission"))
 
 
@@ -377,7 +418,7 @@ def mother_admit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def mother_transfer(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_writer(request)
     mother = get_mother_for_user(request, code)
-    form = TransferForm(request.POST or None)
+    form = TransferForm(request.POST or None, mother=mother)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_transfer_mother(
@@ -410,7 +451,7 @@ def mother_transfer(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def mother_release(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_writer(request)
     mother = get_mother_for_user(request, code)
-    form = ReleaseForm(request.POST or None)
+    form = ReleaseForm(request.POST or None, mother=mother)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_release_mother(
@@ -441,7 +482,7 @@ def mother_release(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def child_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_writer(request)
     mother = get_mother_for_user(request, code)
-    form = ChildWithPlacementForm(request.POST or None, prefix="c0")
+    form = ChildWithPlacementForm(request.POST or None, prefix="c0", mother=mother)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_add_child(
@@ -450,6 +491,7 @@ def child_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 form.placement.cleaned_data,
                 actor=user,
                 ip=client_ip(request),
+                confirmed=form.confirmed_dates,
             )
         except actions.InvalidAction:
             form.placement.add_error(
@@ -470,14 +512,20 @@ def child_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def mother_birth(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_writer(request)
     mother = get_mother_for_user(request, code)
-    form = BirthForm(request.POST or None, initial={"date_of_birth": timezone.localdate()})
+    form = BirthForm(
+        request.POST or None, initial={"date_of_birth": timezone.localdate()}, mother=mother
+    )
     if request.method == "POST" and form.is_valid():
         try:
             child = actions.do_register_birth(
-                mother, form.cleaned_data, actor=user, ip=client_ip(request)
+                mother,
+                form.cleaned_data,
+                actor=user,
+                ip=client_ip(request),
+                confirmed=form.confirmed_dates,
             )
-        except actions.InvalidAction:
-            form.add_error("date_of_birth", _("The birth is before her admission to custody."))
+        except actions.DatesRefused as refused:
+            form.check_dates(refused.problems)
             return _simple_form_page(
                 request, form, mother, _("Register a birth"), _("Register the baby")
             )
@@ -505,7 +553,12 @@ def child_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
     def save(data: dict[str, Any], version: int) -> None:
         actions.do_change_child(
-            child, data, expected_version=version, actor=user, ip=client_ip(request)
+            child,
+            data,
+            expected_version=version,
+            actor=user,
+            ip=client_ip(request),
+            confirmed=form.confirmed_dates,
         )
 
     return _edit(
@@ -526,7 +579,9 @@ def child_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def child_move(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_writer(request)
     child = get_child_for_user(request, code)
-    form = PlacementForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    form = PlacementForm(
+        request.POST or None, initial={"start_date": timezone.localdate()}, child=child
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_move_child(child, form.cleaned_data, actor=user, ip=client_ip(request))
@@ -559,11 +614,17 @@ def child_move(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def consent_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_writer(request)
     mother = get_mother_for_user(request, code)
-    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    form = ConsentForm(
+        request.POST or None, initial={"given_on": timezone.localdate()}, mother=mother
+    )
     if request.method == "POST" and form.is_valid():
-        actions.do_record_consent(mother, form.cleaned_data, actor=user, ip=client_ip(request))
-        messages.success(request, _("Consent recorded."))
-        return redirect(mother.get_absolute_url())
+        try:
+            actions.do_record_consent(mother, form.cleaned_data, actor=user, ip=client_ip(request))
+        except actions.DatesRefused as refused:
+            form.check_dates(refused.problems)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect(mother.get_absolute_url())
     return _simple_form_page(request, form, mother, _("Record consent"), _("Save consent"))
 
 
@@ -572,7 +633,9 @@ def consent_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_writer(request)
     consent = get_consent_for_user(request, code)
-    form = WithdrawConsentForm(request.POST or None, initial={"on": timezone.localdate()})
+    form = WithdrawConsentForm(
+        request.POST or None, initial={"on": timezone.localdate()}, consent=consent
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_withdraw_consent(

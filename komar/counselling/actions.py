@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from komar.accounts.models import User
 from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
-from komar.cases.actions import EditConflict
+from komar.cases.actions import EditConflict, enforce_dates
+from komar.cases.date_rules import History, Problem, check_about_child, check_event
 from komar.cases.findings import refresh_for
 from komar.cases.models import Child, Mother
 from komar.counselling.models import (
@@ -21,11 +25,84 @@ from komar.counselling.models import (
     CounsellingSession,
     Factor,
     SessionFactor,
+    Stage,
 )
 
 
 class InvalidSession(Exception):
     pass
+
+
+# Stages held while she is in custody, and the one that cannot be: the dates must agree.
+STAGES_IN_CUSTODY = (
+    Stage.AT_ADMISSION,
+    Stage.IN_CUSTODY,
+    Stage.APPROACHING_LIMIT,
+    Stage.BEFORE_RELEASE,
+)
+
+
+def session_problems(
+    mother: Mother,
+    *,
+    held_on: dt.date,
+    stage: str,
+    children: Sequence[Child],
+    history: History | None = None,
+) -> list[tuple[Child | None, Problem]]:
+    """The date rules of a session: after her birth, at a stage that fits her custody that
+    day, and deciding only for children already born (the unborn child has a row of its own).
+    Each problem comes with the child whose decision it is about, or None for the session."""
+    if history is None:
+        history = History.of(mother)
+    found: list[tuple[Child | None, Problem]] = [
+        (None, p)
+        for p in check_event(history, field_name="held_on", day=held_on, what=_("The session"))
+    ]
+    label = Stage(stage).label if stage in Stage.values else stage
+    if stage in STAGES_IN_CUSTODY and not history.in_custody_on(held_on):
+        found.append(
+            (
+                None,
+                Problem(
+                    "stage_outside_custody",
+                    "held_on",
+                    _(
+                        "No custody of hers is recorded on this date, so the stage cannot be "
+                        "“%(stage)s”: check the date and the stage, or record her admission first."
+                    )
+                    % {"stage": label},
+                ),
+            )
+        )
+    if stage == Stage.AT_ARREST:
+        held = next((s for s in history.stays if s.holds_after_admission(held_on)), None)
+        if held is not None:
+            found.append(
+                (
+                    None,
+                    Problem(
+                        "arrest_in_custody",
+                        "held_on",
+                        _(
+                            "She was in custody on this date (admitted on %(date)s), so the stage "
+                            "cannot be “At arrest”: check the date and the stage."
+                        )
+                        % {"date": date_format(held.admitted)},
+                    ),
+                )
+            )
+    for child in children:
+        found += [
+            (child, p)
+            for p in check_about_child(
+                field_name="decision",
+                day=held_on,
+                child_born=child.date_of_birth,
+                what=_("A decision for this child"),
+            )
+        ]
+    return found
 
 
 def _proposes_institution(data: Mapping[str, Any], decisions: Sequence[Mapping[str, Any]]) -> bool:
@@ -45,6 +122,11 @@ def _check(
         raise InvalidSession("the main factor must be one of the factors")
     if _proposes_institution(data, decisions) and not data.get("institution_justification"):
         raise InvalidSession("a residential institution needs a written justification")
+    held_on, stage = data.get("held_on"), data.get("stage")
+    if held_on is not None and stage:
+        children = [d["child"] for d in decisions if isinstance(d.get("child"), Child)]
+        found = session_problems(mother, held_on=held_on, stage=stage, children=children)
+        enforce_dates([p for _child, p in found], ())
     seen = set()
     for d in decisions:
         child = d.get("child")

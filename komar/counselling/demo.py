@@ -212,12 +212,19 @@ class CounsellingGenerator(registry.Draws):
             options.append(CareOption.INSTITUTION)
         topics = [t for t in Topic.values if self.chance(0.85)]
         preference = CareOption.WITH_MOTHER if woman.inside else CareOption.RELATIVE
+        # Decisions are for the children born by that day; one born later was then her unborn
+        # child (the date rules refuse a decision about a child not yet born).
+        inside = [c for c in woman.inside if c.date_of_birth <= held_on]
+        outside = [c for c in woman.outside_under_three if c.date_of_birth <= held_on]
+        expecting = (mother.is_pregnant and not woman.inside) or any(
+            c.date_of_birth > held_on for c in (*woman.inside, *woman.outside_under_three)
+        )
         session = CounsellingSession(
             code=self.code(),
             mother=mother,
             held_on=held_on,
             stage=stage,
-            about_unborn_child=mother.is_pregnant and not woman.inside,
+            about_unborn_child=expecting,
             with_prison_staff=self.chance(0.6),
             with_relatives=self.chance(0.15),
             with_lawyer=self.chance(0.1),
@@ -239,7 +246,7 @@ class CounsellingGenerator(registry.Draws):
         rows.sessions.append(session)
         rows.factors += [(session, self.factors[c], c == main) for c in codes]
         decisions = []
-        for child in woman.inside:
+        for child in inside:
             if institution:
                 decision, by = CareOption.INSTITUTION, ChildDecision.DecidedBy.OFFICIALS
             else:
@@ -248,7 +255,7 @@ class CounsellingGenerator(registry.Draws):
                 if self.chance(0.1):
                     by = ChildDecision.DecidedBy.OFFICIALS
             decisions.append(self.decision(session, child, decision, by))
-        for child in woman.outside_under_three:
+        for child in outside:
             placement = child.current_placement
             carer = placement.carer_name if placement is not None else ""
             decision = (

@@ -18,8 +18,15 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from komar.cases.forms import DateInput, VersionedForm, casework_date, limit_long_text
+from komar.cases.forms import (
+    DateInput,
+    VersionedForm,
+    casework_date,
+    clean_person_name,
+    limit_long_text,
+)
 from komar.cases.models import Child, Mother
+from komar.counselling.actions import session_problems
 from komar.counselling.models import (
     DECISION_FIELDS,
     CareOption,
@@ -29,6 +36,7 @@ from komar.counselling.models import (
     Topic,
 )
 from komar.lib.dates import add_months
+from komar.lib.fields import ModelMultipleChoiceField
 
 # UN Guidelines for the Alternative Care of Children, para. 67: review at least every 3 months.
 REVIEW_AFTER_DAYS = 90
@@ -95,7 +103,7 @@ class SessionForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    factors = forms.ModelMultipleChoiceField(
+    factors = ModelMultipleChoiceField(
         label=_("Factors behind her choice"),
         queryset=Factor.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -231,11 +239,11 @@ class DecisionForm(forms.Form):
         choices=[("", _("No decision in this session")), *CareOption.choices],
         required=False,
     )
+    # No answer is assumed: "who decided" is chosen for each decision.
     decided_by = forms.ChoiceField(
         label=_label(ChildDecision, "decided_by"),
         choices=[("", "---------"), *ChildDecision.DecidedBy.choices],
         required=False,
-        initial=ChildDecision.DecidedBy.MOTHER,
     )
     carer_name = forms.CharField(
         label=_label(ChildDecision, "carer_name"),
@@ -256,6 +264,14 @@ class DecisionForm(forms.Form):
         initial = {name: getattr(saved, name) for name in DECISION_FIELDS} if saved else None
         super().__init__(data, prefix=prefix, initial=initial)
         self.child = child
+
+    @property
+    def summary_caption(self) -> str:
+        """Whose row this is, in the page's error summary."""
+        return self.child.display_name if self.child else str(_("Her unborn child"))
+
+    def clean_carer_name(self) -> str:
+        return clean_person_name(self.cleaned_data["carer_name"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -295,6 +311,7 @@ class SessionEntry:
         session: CounsellingSession | None = None,
     ) -> None:
         saved = {d.child_id: d for d in session.decisions.all()} if session else {}
+        self.mother = mother
         self.form: SessionForm = (
             SessionEditForm(data, mother=mother, instance=session)
             if session is not None
@@ -355,6 +372,17 @@ class SessionEntry:
                     "Saving it raises a flag: a best-interests determination is then required."
                 ),
             )
+        held_on, stage = self.form.cleaned_data.get("held_on"), self.form.cleaned_data.get("stage")
+        if held_on is not None and stage:
+            rows = {r.child.pk: r for r in decided if r.child is not None}
+            children = [r.child for r in decided if r.child is not None]
+            for child, problem in session_problems(
+                self.mother, held_on=held_on, stage=stage, children=children
+            ):
+                if child is None:
+                    self.form.add_error(problem.field, problem.message)
+                else:
+                    rows[child.pk].add_error("decision", problem.message)
         return not self.has_errors
 
     def decisions(self) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Normalising and comparing personal names in Khmer script and Latin letters.
+"""Normalising, checking and comparing personal names in Khmer script and Latin letters.
 
 Two kinds of normal form:
 
@@ -9,6 +9,9 @@ Two kinds of normal form:
   consonant shifters). A number key keeps letters and digits only. The keys are made of plain
   string replacements, so the database computes exactly the same keys in its search index
   (`cases/name_search_sql.py` turns the same lists into SQL) and the index and the query agree.
+
+`validate_name()` refuses what cannot be a name (digits, emoji and other symbols, a vowel sign
+or coeng with no consonant before it, letters of the wrong script in a one-script field).
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from statistics import fmean
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
 
 # Zero-width characters that Khmer typists insert between words; invisible and not part of a name.
@@ -77,6 +83,98 @@ def clean_name(value: str) -> str:
     """A name as stored: NFC, no zero-width characters, single spaces."""
     value = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
     return _SPACES.sub(" ", value).strip()
+
+
+class NameProblem(StrEnum):
+    """Why what was typed cannot be a person's name."""
+
+    DIGITS = "digits"
+    SYMBOL = "symbol"  # an emoji, a symbol or punctuation other than - ' .
+    INVISIBLE = "invisible"  # a control or formatting character left in
+    STRAY_MARK = "stray_mark"  # a vowel sign, coeng or accent with no letter before it
+    NO_LETTER = "no_letter"
+    NOT_KHMER = "not_khmer"  # letters of another script in the Khmer name
+    NOT_LATIN = "not_latin"  # Khmer script in the name in Latin letters
+
+
+# Hyphenated names, apostrophes (Cham and foreign names), initials.
+NAME_PUNCTUATION = frozenset(" -'\u2019.")
+# A carer may be a place too: "Children's home (Siem Reap), pagoda & school".
+CARER_PUNCTUATION = NAME_PUNCTUATION | frozenset("(),&/")
+_KHMER_BLOCK = range(0x1780, 0x1800)
+
+
+def name_problem(
+    value: str, script: str = "", punctuation: frozenset[str] = NAME_PUNCTUATION
+) -> tuple[NameProblem, str] | None:
+    """Why `value` (a name as `clean_name` leaves it) cannot be a name, and the character at
+    fault; None if it can. `script` is "khmer" or "latin" for the name fields of one script;
+    `punctuation` is what may stand between the words."""
+    previous = " "
+    letters = 0
+    for char in value:
+        category = unicodedata.category(char)
+        if category[0] == "N":
+            return NameProblem.DIGITS, char
+        if category[0] == "C":
+            return NameProblem.INVISIBLE, char
+        if category[0] == "M":
+            if previous in punctuation:
+                return NameProblem.STRAY_MARK, char
+        elif category[0] == "L":
+            letters += 1
+        elif char not in punctuation:
+            return NameProblem.SYMBOL, char
+        previous = char
+    if not letters:
+        return NameProblem.NO_LETTER, ""
+    for char in value:
+        khmer = ord(char) in _KHMER_BLOCK
+        if script == "khmer" and unicodedata.category(char)[0] in "LM" and not khmer:
+            return NameProblem.NOT_KHMER, char
+        if script == "latin" and khmer:
+            return NameProblem.NOT_LATIN, char
+        if script == "latin" and char.isalpha() and "LATIN" not in unicodedata.name(char, ""):
+            return NameProblem.NOT_LATIN, char
+    return None
+
+
+def validate_name(
+    value: str, script: str = "", punctuation: frozenset[str] = NAME_PUNCTUATION
+) -> None:
+    """ValidationError, in words, if `value` cannot be a person's name (see `name_problem`);
+    nothing for an empty value (whether a name is required is the form's business)."""
+    if not value:
+        return
+    found = name_problem(value, script, punctuation)
+    if found is None:
+        return
+    problem, char = found
+    messages = {
+        NameProblem.DIGITS: _("A name has no digits. Check what was typed."),
+        NameProblem.SYMBOL: _("A name is made of letters: “%(char)s” cannot be part of it."),
+        NameProblem.INVISIBLE: _(
+            "This name holds a character that cannot be seen or printed. Type the name again."
+        ),
+        NameProblem.STRAY_MARK: _(
+            "This is not a name: a vowel sign or other mark must follow a letter."
+        ),
+        NameProblem.NO_LETTER: _("This is not a name: it has no letters."),
+        NameProblem.NOT_KHMER: _(
+            "Write the name in Khmer script here. The name in Latin letters has its own box."
+        ),
+        NameProblem.NOT_LATIN: _(
+            "Write the name in Latin letters here. The name in Khmer script has its own box."
+        ),
+    }
+    raise ValidationError(messages[problem] % {"char": char}, code=problem.value)
+
+
+def validate_names(value: str) -> None:
+    """As `validate_name`, for names separated by commas (her other names)."""
+    for name in value.split(","):
+        if name.strip():
+            validate_name(name.strip())
 
 
 def _replace_all(value: str, replacements: Iterable[tuple[str, str]]) -> str:

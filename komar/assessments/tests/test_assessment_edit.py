@@ -54,7 +54,8 @@ def test_it_shows_the_saved_values_and_audits_the_opening(sokha, assessment) -> 
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="version" value="1"' in html
-    assert 'name="assessed_on" value="2026-05-20"' in html
+    assert 'name="assessed_on_day" value="20"' in html
+    assert 'name="assessed_on_year" value="2026"' in html
     assert AuditEntry.objects.filter(
         action="view", object_code=str(assessment.code), actor=sokha
     ).exists()

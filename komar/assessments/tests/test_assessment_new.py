@@ -37,7 +37,8 @@ def test_it_shows_every_element_with_today_and_not_assessed_by_default(sokha, ch
         assert f'name="element-{code}-evidence"' in html
         assert f'name="element-{code}-rating"' in html
     assert html.count('<option value="not_assessed" selected>') == len(Element.values)
-    assert 'name="assessed_on" value="2026-06-01"' in html
+    assert 'name="assessed_on_day" value="1"' in html  # today, 1 June 2026
+    assert 'name="assessed_on_year" value="2026"' in html
     assert "no formal determination is required" in html
 
 
@@ -132,7 +133,7 @@ def test_it_lets_a_legal_officer_assess_for_her_own_organisation(vicheka, child,
 def test_it_refuses_a_mistyped_year_and_unbounded_evidence(sokha, child) -> None:
     url = reverse("assessments:assessment_new", args=[child.code])
     response = client_for(sokha).post(
-        url, form_data(assessed_on="0206-05-20", **{"element-views-evidence": "x" * 5001})
+        url, form_data(assessed_on="2006-05-20", **{"element-views-evidence": "x" * 5001})
     )
     html = response.content.decode()
     assert "This date is more than 10 years ago: check the year." in html

@@ -155,6 +155,6 @@ def test_it_answers_404_for_an_assessment_of_another_child(sokha, sophea, assess
 
 
 def test_it_refuses_a_mistyped_year(sokha, child) -> None:
-    response = client_for(sokha).post(url(child), form_data(held_on="0206-05-20"))
+    response = client_for(sokha).post(url(child), form_data(held_on="2006-05-20"))
     assert "This date is more than 10 years ago: check the year." in response.content.decode()
     assert not Determination.objects.exists()

@@ -77,6 +77,7 @@ def test_counsel_a_mother_in_khmer_and_print_her_summary(
     page.select_option(f"#id_child-{vichet.code}-decision", "with_mother")
     page.select_option(f"#id_child-{vichet.code}-decided_by", "mother")
     page.select_option(f"#id_child-{dara.code}-decision", "relative")
+    page.select_option(f"#id_child-{dara.code}-decided_by", "mother")  # never chosen for her
     page.fill(f"#id_child-{dara.code}-carer_name", "Yim Sam")
     shot("1-form-in-khmer")
     page.locator("form button[type=submit].primary").click()

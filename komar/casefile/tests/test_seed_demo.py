@@ -26,6 +26,7 @@ import komar
 from komar.accounts.models import Organisation, Role, User
 from komar.assessments.models import DETERMINATION_NEWEST_FIRST, Assessment, Determination
 from komar.audit.models import AuditEntry
+from komar.casefile.integrity import find_broken
 from komar.cases import actions
 from komar.cases.demo import DEMO_PASSWORD, USERS, WomanRows, set_pointers
 from komar.cases.models import Child, CustodyEpisode, Finding, Mother, Placement
@@ -248,6 +249,18 @@ def test_a_child_born_in_custody_was_born_after_the_admission() -> None:
         assert child.date_of_birth > first.admission_date
 
 
+def test_the_demo_obeys_the_date_rules() -> None:
+    """No date in the demo data is one the forms would refuse (decisions before a birth,
+    sessions at a stage that contradicts her custody, overlapping custody...)."""
+    seed("--size", "600")
+    assert list(find_broken()) == []
+    # And the check does find a broken record, written around the rules.
+    child = Child.objects.order_by("pk").first()
+    assert child is not None
+    Child.objects.filter(pk=child.pk).update(date_of_birth=dt.date(1, 1, 1))
+    assert {b.kind for b in find_broken()} >= {"before_1900"}
+
+
 def test_names_are_in_both_scripts() -> None:
     seed("--size", "300")
     for mother in Mother.objects.all():
@@ -426,7 +439,13 @@ def test_the_casework_draws_leave_the_registry_data_as_before(monkeypatch: Any) 
 def test_flush_removes_the_casework_and_what_people_added_to_it() -> None:
     seed("--seed", "3", "--size", "100")
     assert CounsellingSession.objects.exists()
-    mother = demo_mothers().filter(children__isnull=False).first()
+    # A woman in custody today, so that a session "in custody" today fits her dates.
+    mother = (
+        demo_mothers()
+        .filter(children__isnull=False, latest_episode__ended_on__isnull=True)
+        .exclude(latest_episode=None)
+        .first()
+    )
     do_record_session(
         mother,
         {"held_on": timezone.localdate(), "stage": "in_custody", "review_on": timezone.localdate()},

@@ -22,8 +22,10 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from komar.accounts.models import User
+from komar.audit.models import AuditEntry
 from komar.cases.models import Child, Mother
-from komar.conftest import Shot, log_in, register
+from komar.cases.tests.test_browser_error_summary import answer_the_registration_questions
+from komar.conftest import Shot, fill_date, log_in, register
 from komar.facilities.models import Facility
 from komar.lib.dates import add_months
 
@@ -59,11 +61,12 @@ def test_register_a_woman_with_a_child_inside_and_a_child_with_grandmother(
 
     page.fill("#id_m-name_km", "ស្រី សុភា")
     page.fill("#id_m-name_latin", "Srey Sophea")
-    page.fill("#id_m-date_of_birth", "1995-03-02")
+    fill_date(page, "#id_m-date_of_birth", "1995-03-02")
     expect(page.locator("#id_k-in_custody")).to_be_checked()
     page.select_option("#id_e-facility", label="Siem Reap Provincial Prison")
-    page.fill("#id_e-admission_date", iso(admitted))
+    fill_date(page, "#id_e-admission_date", iso(admitted))
     page.select_option("#id_e-legal_status", label="Pre-trial detention")
+    answer_the_registration_questions(page)
 
     page.locator("button[name=add_child]").click()
     expect(page.locator("#id_c0-child-name_latin")).to_be_visible()
@@ -71,25 +74,29 @@ def test_register_a_woman_with_a_child_inside_and_a_child_with_grandmother(
     expect(page.locator("#id_c1-child-name_latin")).to_be_visible()
     # Adding children posts the form: what she typed about the woman is still there.
     expect(page.locator("#id_m-name_km")).to_have_value("ស្រី សុភា")
-    expect(page.locator("#id_m-date_of_birth")).to_have_value("1995-03-02")
-    expect(page.locator("#id_e-admission_date")).to_have_value(iso(admitted))
+    expect(page.locator("#id_m-date_of_birth_0")).to_have_value("2")
+    expect(page.locator("#id_m-date_of_birth_1")).to_have_value("3")
+    expect(page.locator("#id_m-date_of_birth_2")).to_have_value("1995")
+    expect(page.locator("#id_e-admission_date_2")).to_have_value(str(admitted.year))
 
     page.fill("#id_c0-child-name_km", "សុខ វិចិត្រ")
     page.fill("#id_c0-child-name_latin", "Sok Vichet")
     page.select_option("#id_c0-child-sex", label="Boy")
-    page.fill("#id_c0-child-date_of_birth", iso(little_one_born))
+    page.select_option("#id_c0-child-birth_registration", "registered")
+    fill_date(page, "#id_c0-child-date_of_birth", iso(little_one_born))
     page.select_option("#id_c0-placement-kind", label="With the mother in the facility")
-    page.fill("#id_c0-placement-start_date", iso(admitted))
+    fill_date(page, "#id_c0-placement-start_date", iso(admitted))
 
     page.fill("#id_c1-child-name_km", "សុខ ដារ៉ា")
     page.fill("#id_c1-child-name_latin", "Sok Dara")
     page.select_option("#id_c1-child-sex", label="Girl")
-    page.fill("#id_c1-child-date_of_birth", iso(older_one_born))
+    page.select_option("#id_c1-child-birth_registration", "unknown")
+    fill_date(page, "#id_c1-child-date_of_birth", iso(older_one_born))
     page.select_option("#id_c1-placement-kind", label="With a relative")
     page.fill("#id_c1-placement-carer_name", "Yim Sam")
     page.fill("#id_c1-placement-carer_relationship", "grandmother")
     page.fill("#id_c1-placement-carer_contact", "012 345 678")
-    page.fill("#id_c1-placement-start_date", iso(admitted))
+    fill_date(page, "#id_c1-placement-start_date", iso(admitted))
     shot("1-form-filled")
 
     page.locator("button[name=save]").click()
@@ -210,18 +217,20 @@ def test_a_validation_error_keeps_what_she_typed(
     admitted = timezone.localdate() - dt.timedelta(days=3)
     log_in(page, live_server, sokha)
     page.goto(f"{live_server.url}/women/new/")
-    page.fill("#id_m-date_of_birth", "1990-07-15")
+    fill_date(page, "#id_m-date_of_birth", "1990-07-15")
     page.fill("#id_m-phone", "097 111 2222")
     page.select_option("#id_e-facility", label="Siem Reap Provincial Prison")
-    page.fill("#id_e-admission_date", iso(admitted))
+    fill_date(page, "#id_e-admission_date", iso(admitted))
     page.locator("button[name=save]").click()
 
-    error = page.get_by_text("Enter the name in Khmer script or in Latin letters.")
+    error = page.get_by_text("Enter the name in Khmer script or in Latin letters.", exact=True)
     expect(error).to_be_visible()
     expect(page).to_have_url(re.compile(r"/women/new/$"))
-    expect(page.locator("#id_m-date_of_birth")).to_have_value("1990-07-15")
+    expect(page.locator("#id_m-date_of_birth_0")).to_have_value("15")
+    expect(page.locator("#id_m-date_of_birth_1")).to_have_value("7")
+    expect(page.locator("#id_m-date_of_birth_2")).to_have_value("1990")
     expect(page.locator("#id_m-phone")).to_have_value("097 111 2222")
-    expect(page.locator("#id_e-admission_date")).to_have_value(iso(admitted))
+    expect(page.locator("#id_e-admission_date_0")).to_have_value(str(admitted.day))
     expect(page.locator("#id_e-facility option:checked")).to_have_text(
         "Siem Reap Provincial Prison"
     )
@@ -240,10 +249,11 @@ def test_a_likely_duplicate_is_shown_and_can_be_overridden(
     log_in(page, live_server, sokha)
     page.goto(f"{live_server.url}/women/new/")
     page.fill("#id_m-name_latin", "Srei Sophea")
-    page.fill("#id_m-date_of_birth", "1995-03-02")
+    fill_date(page, "#id_m-date_of_birth", "1995-03-02")
     page.select_option("#id_e-facility", label="Siem Reap Provincial Prison")
-    page.fill("#id_e-admission_date", iso(admitted))
+    fill_date(page, "#id_e-admission_date", iso(admitted))
     page.select_option("#id_e-legal_status", label="Pre-trial detention")
+    answer_the_registration_questions(page, children="not_known")
     page.locator("button[name=save]").click()
 
     duplicates = page.locator("#duplicates")
@@ -283,7 +293,7 @@ def test_adding_a_child_shows_no_errors_before_she_registers(
     expect(page.locator("form.register .error")).to_have_count(0, timeout=1_000)
 
 
-def test_a_child_added_in_the_form_starts_with_birth_registration_unknown(
+def test_a_child_added_in_the_form_starts_with_no_birth_registration_chosen(
     page: Page, live_server: LiveServer, sokha: User, siem_reap: Facility, shot: Shot
 ) -> None:
     admitted = timezone.localdate() - dt.timedelta(days=5)
@@ -291,17 +301,63 @@ def test_a_child_added_in_the_form_starts_with_birth_registration_unknown(
     page.goto(f"{live_server.url}/women/new/")
     page.fill("#id_m-name_latin", "Srey Sophea")
     page.select_option("#id_e-facility", label="Siem Reap Provincial Prison")
-    page.fill("#id_e-admission_date", iso(admitted))
+    fill_date(page, "#id_e-admission_date", iso(admitted))
     page.select_option("#id_e-legal_status", "pre_trial")
+    answer_the_registration_questions(page)
     page.locator("button[name=add_child]").click()
     page.fill("#id_c0-child-name_latin", "Sok Vichet")
     page.select_option("#id_c0-child-sex", label="Boy")
-    page.fill("#id_c0-child-date_of_birth", iso(add_months(admitted, -12)))
+    fill_date(page, "#id_c0-child-date_of_birth", iso(add_months(admitted, -12)))
     page.select_option("#id_c0-placement-kind", label="With the mother in the facility")
-    page.fill("#id_c0-placement-start_date", iso(admitted))
+    fill_date(page, "#id_c0-placement-start_date", iso(admitted))
     shot("1-child-filled")
-    # She never touches "Birth registration": it should still show the default, "Unknown".
-    expect(page.locator("#id_c0-child-birth_registration")).to_have_value("unknown", timeout=1_000)
+    # Nothing is chosen for her: "Birth registration" starts empty and must be answered.
+    expect(page.locator("#id_c0-child-birth_registration")).to_have_value("", timeout=1_000)
+    page.locator("button[name=save]").click()
+    expect(page.locator("#error-summary")).to_contain_text("Child 1 · Birth registration")
+    page.select_option("#id_c0-child-birth_registration", "unknown")
     page.locator("button[name=save]").click()
     expect(page).to_have_url(FILE_URL)
     assert Child.objects.get().birth_registration == Child.BirthRegistration.UNKNOWN
+
+
+def test_an_improbable_date_is_confirmed_and_an_impossible_one_refused(
+    page: Page, live_server: LiveServer, sokha: User, siem_reap: Facility, shot: Shot
+) -> None:
+    """A mother aged 12 at a birth asks to be confirmed; a child born before her mother is
+    refused. Dates are typed as day, month (by name) and year, whatever the browser's language."""
+    today = timezone.localdate()
+    admitted = today - dt.timedelta(days=10)
+    log_in(page, live_server, sokha)
+    page.goto(f"{live_server.url}/women/new/")
+    page.fill("#id_m-name_latin", "Srey Neang")
+    fill_date(page, "#id_m-date_of_birth", "2000-05-01")
+    page.select_option("#id_e-facility", label="Siem Reap Provincial Prison")
+    fill_date(page, "#id_e-admission_date", iso(admitted))
+    page.select_option("#id_e-legal_status", label="Pre-trial detention")
+    answer_the_registration_questions(page)
+    page.locator("button[name=add_child]").click()
+    page.fill("#id_c0-child-name_latin", "Sok Pov")
+    page.select_option("#id_c0-child-sex", label="Girl")
+    page.select_option("#id_c0-child-birth_registration", "unknown")
+    fill_date(page, "#id_c0-child-date_of_birth", "1999-01-01")
+    page.select_option("#id_c0-placement-kind", label="With a relative")
+    page.fill("#id_c0-placement-carer_name", "Yim Sam")
+    fill_date(page, "#id_c0-placement-start_date", iso(admitted))
+    page.locator("button[name=save]").click()
+    expect(page.locator("main")).to_contain_text("before the mother")
+    expect(page.locator("main input[name*=confirm__]")).to_have_count(0)
+
+    fill_date(page, "#id_c0-child-date_of_birth", "2012-09-01")
+    page.locator("button[name=save]").click()
+    expect(page.locator("main")).to_contain_text("The mother was 12 at the birth of this child.")
+    box = page.locator("main input[name*=confirm__]")
+    expect(box).to_have_count(1)
+    shot("1-asks-to-confirm")
+    assert not Mother.objects.exists()
+    box.check()
+    page.locator("button[name=save]").click()
+    expect(page).to_have_url(FILE_URL)
+    mother = Mother.objects.get()
+    created = AuditEntry.objects.filter(mother=mother, action="create")
+    assert ["mother_age_at_birth"] in [e.confirmed for e in created]

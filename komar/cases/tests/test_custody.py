@@ -27,7 +27,7 @@ def test_release_before_admission_is_refused(sokha, sophea) -> None:
     url = reverse("cases:mother_release", args=[sophea.code])
     response = client_for(sokha).post(url, {"on": "2025-12-01", "release_kind": "bail"})
     assert response.status_code == 200
-    assert "cannot be recorded" in response.content.decode()
+    assert "This date is before her admission" in response.content.decode()
     sophea.refresh_from_db()
     assert sophea.is_in_custody
 
@@ -161,7 +161,7 @@ def test_a_child_added_later_cannot_be_inside_before_admission(sokha, sophea) ->
     }
     response = client_for(sokha).post(url, data)
     assert response.status_code == 200
-    assert "before her admission" in response.content.decode()
+    assert "A child cannot be with her mother inside before admission" in response.content.decode()
     assert not sophea.children.filter(name_latin="Sok Pov").exists()
 
 

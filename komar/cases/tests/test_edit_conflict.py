@@ -27,7 +27,7 @@ def test_it_saves_a_correction_and_audits_the_changed_fields(sokha, sophea) -> N
     response = client_for(sokha).post(url, edit_data(sophea, 1, phone="012 999 888"))
     assert response.status_code == 302
     sophea.refresh_from_db()
-    assert sophea.phone == "012 999 888"
+    assert sophea.phone == "+85512999888"  # stored in E.164
     assert sophea.version == 2
     entry = AuditEntry.objects.get(object_code=str(sophea.code), action="change")
     assert entry.fields == ["phone"]
@@ -44,12 +44,12 @@ def test_the_second_editor_gets_a_clear_message_and_loses_nothing(sokha, dara, s
     html = response.content.decode()
     assert "Someone else saved this record while you were editing" in html
     assert "Dara saved it at" in html
-    assert "011 111 111" in html  # what is saved now
+    assert "+85511111111" in html  # what is saved now
     assert 'value="012 222 222"' in html  # what she typed is still in the form
     assert 'value="Kouk Chak"' in html
     assert 'name="version" value="2"' in html  # saving again is a deliberate choice
     sophea.refresh_from_db()
-    assert sophea.phone == "011 111 111"
+    assert sophea.phone == "+85511111111"
     assert sophea.village == ""
 
 
@@ -58,7 +58,7 @@ def test_saving_again_after_the_conflict_keeps_her_version(sokha, dara, sophea) 
     client_for(dara).post(url, edit_data(sophea, 1, phone="011 111 111"))
     response = client_for(sokha).post(url, edit_data(sophea, 2, phone="012 222 222"))
     assert response.status_code == 302
-    assert Mother.objects.get(pk=sophea.pk).phone == "012 222 222"
+    assert Mother.objects.get(pk=sophea.pk).phone == "+85512222222"
 
 
 def test_child_edits_are_protected_the_same_way(sokha, dara, sophea) -> None:

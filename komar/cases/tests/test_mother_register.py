@@ -25,6 +25,7 @@ def form_data(siem_reap, **overrides):
         "e-facility": str(siem_reap.pk),
         "e-admission_date": "2026-03-01",
         "e-legal_status": "pre_trial",
+        "h-has_children": "yes",
         "c0-child-name_km": "ចាន់ ពិសិដ្ឋ",
         "c0-child-name_latin": "Chan Piseth",
         "c0-child-sex": "male",
@@ -94,7 +95,10 @@ def test_a_missing_name_is_explained_and_nothing_is_lost(sokha, siem_reap) -> No
     assert response.status_code == 200
     html = response.content.decode()
     assert "Enter the name in Khmer script or in Latin letters." in html
-    assert 'value="1992-04-12"' in html  # what she typed is still there
+    # What she typed is still there: 12 April 1992, as day, month and year.
+    assert 'name="m-date_of_birth_day" value="12"' in html
+    assert '<option value="4" selected>' in html
+    assert 'name="m-date_of_birth_year" value="1992"' in html
     assert 'value="Mao Sophal"' in html
     assert not Mother.objects.exists()
 

@@ -71,8 +71,9 @@ def test_it_shows_a_decision_row_for_every_child_and_this_facilitys_facts(sokha,
     assert "not recorded" in html  # health care, space, ... are blank in the seeded record
     sheet = reverse("counselling:facility_sheet_pdf", args=[sophea.latest_episode.facility.code])
     assert sheet in html
-    assert 'value="2026-03-16"' in html  # the session date defaults to today
-    assert 'value="2026-06-14"' in html  # the review date to today + 90 days
+    # The session date defaults to today, the review date to today + 90 days (14 June).
+    assert 'name="held_on_day" value="16"' in html
+    assert 'name="review_on_day" value="14"' in html
     assert 'name="about_unborn_child"' not in html  # she is not pregnant
     assert 'data-child="unborn"' not in html
 
@@ -212,7 +213,7 @@ def assert_nothing_lost(html, sophea):
         ({"review_on": "2026-03-15"}, "The review date is before the session."),
         ({"review_on": "2026-06-17"}, "Review the decision within three months of the session"),
         ({"review_on": "9999-12-31"}, "Review the decision within three months of the session"),
-        ({"held_on": "0201-03-16"}, "This date is more than 10 years ago: check the year."),
+        ({"held_on": "2001-03-16"}, "This date is more than 10 years ago: check the year."),
         ({"review_on": ""}, "This field is required."),
         ({"stage": ""}, "This field is required."),
     ],

@@ -27,6 +27,8 @@ def mother(sokha, siem_reap):
         siem_reap,
         national_id_number="ID-110223344",
         family_book_number="FB-556677",
+        # Admitted before her child was born there.
+        admission_date=dt.date(2024, 12, 1),
         children=[child_inside(born_in_custody=True), child_with_grandmother()],
     )
 

@@ -1,16 +1,22 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from komar.lib.names import (
+    CARER_PUNCTUATION,
+    NameProblem,
     clean_name,
     key_similarity,
     match_score,
     name_key,
+    name_problem,
     number_key,
     phone_core,
     query_name_key,
     similarity,
     split_names,
     trigrams,
+    validate_name,
+    validate_names,
 )
 
 
@@ -100,3 +106,74 @@ def test_a_query_that_is_part_of_a_name_scores_high() -> None:
     assert match_score("សុភា", "ចានសុភា") >= 0.9  # inside a name written without a space
     assert match_score("can sopea", "can") < 0.6  # but a longer query is not part of "Chan"
     assert key_similarity("can sopea", "can") < 0.6
+
+
+@pytest.mark.parametrize(
+    ("value", "script"),
+    [
+        ("ស្រី សុភា", "khmer"),
+        ("ចាន់ សុភា", "khmer"),
+        ("ឥន្ទ្រា", "khmer"),  # an independent vowel first
+        ("Srey Sophea", "latin"),
+        ("Nguyễn Thị Lan", "latin"),
+        ("Sok-Chea", "latin"),
+        ("Sos Ma'arif", "latin"),
+        ("S. Dara", "latin"),
+        ("Yim Sam", ""),
+        ("យឹម សំ", ""),
+    ],
+)
+def test_real_names_are_accepted(value, script) -> None:
+    assert name_problem(clean_name(value), script) is None
+    validate_name(clean_name(value), script)
+
+
+@pytest.mark.parametrize(
+    ("value", "script", "problem"),
+    [
+        ("\u17b7\u17d2\u17bb", "khmer", NameProblem.STRAY_MARK),  # only combining marks
+        ("\u17d2\u179f\u17d2\u179a\u17b8", "khmer", NameProblem.STRAY_MARK),  # starts with coeng
+        ("ស្រី \u17b6", "khmer", NameProblem.STRAY_MARK),  # a vowel sign after a space
+        ("\u0301", "latin", NameProblem.STRAY_MARK),
+        ("Sophea 2", "latin", NameProblem.DIGITS),
+        ("ស្រី១", "khmer", NameProblem.DIGITS),  # a Khmer digit
+        ("Srey²", "latin", NameProblem.DIGITS),
+        ("Sophea \U0001f600", "latin", NameProblem.SYMBOL),
+        ("ស្រី \U0001f338", "khmer", NameProblem.SYMBOL),
+        ("\U0001f1f0\U0001f1ed", "", NameProblem.SYMBOL),  # a flag
+        ("Sok@Dara", "latin", NameProblem.SYMBOL),
+        ("ស្រី។", "khmer", NameProblem.SYMBOL),  # the Khmer full stop
+        ("Srey\u200eSophea", "latin", NameProblem.INVISIBLE),  # a direction mark
+        ("- . '", "latin", NameProblem.NO_LETTER),
+        ("Srey Sophea", "khmer", NameProblem.NOT_KHMER),
+        ("ស្រី Sophea", "khmer", NameProblem.NOT_KHMER),
+        ("ស្រី សុភា", "latin", NameProblem.NOT_LATIN),
+        ("Софья", "latin", NameProblem.NOT_LATIN),
+    ],
+)
+def test_junk_is_refused_with_the_reason(value, script, problem) -> None:
+    found = name_problem(clean_name(value), script)
+    assert found is not None and found[0] == problem
+    with pytest.raises(ValidationError) as raised:
+        validate_name(clean_name(value), script)
+    assert raised.value.code == problem.value
+
+
+def test_the_message_names_the_symbol() -> None:
+    with pytest.raises(ValidationError) as raised:
+        validate_name("Sophea \U0001f600", "latin")
+    assert "\U0001f600" in raised.value.messages[0]
+
+
+def test_other_names_are_checked_one_by_one() -> None:
+    validate_names("Pov, ពៅ, Sophia")
+    with pytest.raises(ValidationError):
+        validate_names("Pov, Sophia 2")
+
+
+def test_a_carer_may_be_a_place_but_not_junk() -> None:
+    validate_name("Children's residential centre (demo)", punctuation=CARER_PUNCTUATION)
+    with pytest.raises(ValidationError):
+        validate_name("Children's residential centre (demo)")
+    with pytest.raises(ValidationError):
+        validate_name("Centre 2", punctuation=CARER_PUNCTUATION)
