@@ -24,7 +24,7 @@ from django.test import Client
 
 from komar.accounts.models import Organisation, Role, User
 from komar.cases import actions
-from komar.cases.models import Mother, OffenceCategory
+from komar.cases.models import Consent, Mother, OffenceCategory
 from komar.facilities.models import Facility
 
 # Playwright drives the browser from an event loop; Django's ORM calls in browser tests are safe.
@@ -240,6 +240,22 @@ def child_with_grandmother(
 def sophea(sokha: User, siem_reap: Facility) -> Mother:
     """A woman in pre-trial detention at Siem Reap with one child inside, one with grandmother."""
     return register(sokha, siem_reap, children=[child_inside(), child_with_grandmother()])
+
+
+@pytest.fixture
+def shares_with_legal_aid(sokha: User, sophea: Mother, legal_aid: Organisation) -> Consent:
+    """Sophea's active consent to share her file with the legal-aid provider, whose staff then
+    see it (a woman of another organisation is otherwise out of their scope)."""
+    return actions.do_record_consent(
+        sophea,
+        {
+            "purpose": "sharing",
+            "organisation": legal_aid,
+            "method": "signature",
+            "given_on": dt.date(2026, 1, 12),
+        },
+        actor=sokha,
+    )
 
 
 # Browser tests (marked `browser`): a live server and Debian's Chromium.

@@ -1,6 +1,13 @@
 """Who may see which women and children. Every view reaches records through these getters.
 
 A record outside the user's scope is a 404, never a 403 that would confirm it exists.
+
+The scope (docs/data-protection.md, "Who sees a woman's file"): staff of the prison department
+see the women held, or last held, in their facilities (their statutory duty to register every
+woman and child); every organisation sees the women assigned to it, and those who have an
+active consent to share with it or whose referral to it it accepted (an open `AccessGrant`).
+A withdrawn consent ends its grant in the same transaction, so it takes effect on the next
+request.
 """
 
 from __future__ import annotations
@@ -11,8 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from komar.accounts.models import User
-from komar.cases.models import Child, Consent, Mother
+from komar.accounts.models import Organisation, User
+from komar.cases.models import AccessGrant, Child, Consent, Mother, Referral
 
 
 def _user(request: HttpRequest) -> User:
@@ -30,26 +37,53 @@ def facility_ids(user: User) -> list[int]:
     return cached
 
 
-def scope(user: User, prefix: str = "", *, each: Q | None = None) -> Q:
-    """The women a user may see, as a condition on a woman (or on `prefix`, e.g. "mother__"):
-    held, or last held, in her facilities, or assigned to her organisation.
+def is_prison_staff(user: User) -> bool:
+    """She works for the prison department (read once per request)."""
+    cached: bool | None = getattr(user, "_komar_prison_staff", None)
+    if cached is None:
+        cached = user.organisation_id is not None and (
+            Organisation.objects.filter(
+                pk=user.organisation_id, kind=Organisation.Kind.PRISON_DEPARTMENT
+            ).exists()
+        )
+        user._komar_prison_staff = cached  # type: ignore[attr-defined]
+    return cached
 
-    Both halves are indexed columns of the woman's row (`Mother.facility`, kept by the actions,
-    and `Mother.organisation`), so lists, counts and single lookups need no join to episodes.
-    `each` is added to both halves of the OR, so that SQLite can serve each half from a partial
-    index whose condition it repeats (the stored findings' open flags).
+
+def scope(user: User, prefix: str = "", *, each: Q | None = None, mother: str = "") -> Q:
+    """The women a user may see, as a condition on a woman (or on `prefix`, e.g. "mother__"):
+    for prison department staff, held or last held in her facilities; for everyone, assigned
+    to her organisation, or shared with it (an open grant).
+
+    The first two halves are indexed columns of the woman's row (`Mother.facility`, kept by the
+    actions, and `Mother.organisation`), so lists, counts and single lookups need no join to
+    episodes; the third reads the organisation's open grants from their partial index. `each`
+    is added to every half of the OR, so that SQLite can serve each half from a partial index
+    whose condition it repeats (the stored findings' open flags). `mother` names the woman's id
+    where it is not `<prefix>id` (a finding's own `mother_id`).
     """
-    if not user.can_read_cases:
+    if not user.can_read_cases or (user.organisation_id is None and not facility_ids(user)):
         return Q(pk__in=[])
     extra = each if each is not None else Q()
-    condition = Q(**{f"{prefix}facility_id__in": facility_ids(user)}) & extra
+    halves: list[Q] = []
+    if is_prison_staff(user):
+        halves.append(Q(**{f"{prefix}facility_id__in": facility_ids(user)}) & extra)
     if user.organisation_id is not None:
-        condition |= Q(**{f"{prefix}organisation_id": user.organisation_id}) & extra
+        halves.append(Q(**{f"{prefix}organisation_id": user.organisation_id}) & extra)
+        shared = AccessGrant.objects.filter(
+            organisation_id=user.organisation_id, ended_at__isnull=True
+        ).values("mother_id")
+        halves.append(Q(**{f"{mother or prefix + 'id'}__in": shared}) & extra)
+    if not halves:
+        return Q(pk__in=[])
+    condition = halves[0]
+    for half in halves[1:]:
+        condition |= half
     return condition
 
 
 def mothers_for_user(user: User) -> QuerySet[Mother]:
-    """Women held, or last held, in the user's facilities, or assigned to her organisation."""
+    """The women in her scope (see `scope`)."""
     if not user.can_read_cases:
         return Mother.objects.none()
     return Mother.objects.filter(scope(user))
@@ -106,4 +140,33 @@ def get_consent_for_user(request: HttpRequest, code: uuid.UUID) -> Consent:
             Consent.objects.select_related("mother").filter(scope(user, "mother__")).get(code=code)
         )
     except Consent.DoesNotExist:
+        raise Http404 from None
+
+
+def referrals_for_user(user: User) -> QuerySet[Referral]:
+    """The referrals she may see: those about women in her scope, and those sent to her
+    organisation (before it accepts one, it sees the referral, not the file)."""
+    if not user.can_read_cases:
+        return Referral.objects.none()
+    condition = Q(mother__in=Mother.objects.filter(scope(user)).values("pk"))
+    if user.organisation_id is not None:
+        condition |= Q(to_organisation_id=user.organisation_id)
+    return Referral.objects.filter(condition)
+
+
+def get_referral_for_user(request: HttpRequest, code: uuid.UUID) -> Referral:
+    user = _user(request)
+    try:
+        return (
+            referrals_for_user(user)
+            .select_related(
+                "mother__latest_episode__facility",
+                "from_organisation",
+                "to_organisation",
+                "referred_by",
+                "answered_by",
+            )
+            .get(code=code)
+        )
+    except Referral.DoesNotExist:
         raise Http404 from None

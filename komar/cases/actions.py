@@ -14,13 +14,21 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from komar.accounts.models import Organisation, User
+from komar.accounts.models import Organisation, Role, User
 from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
 from komar.cases import date_rules
 from komar.cases.date_rules import History, Problem, Stay
 from komar.cases.findings import refresh_for
-from komar.cases.models import Child, Consent, CustodyEpisode, Mother, Placement
+from komar.cases.models import (
+    AccessGrant,
+    Child,
+    Consent,
+    CustodyEpisode,
+    Mother,
+    Placement,
+    Referral,
+)
 from komar.facilities.models import Facility
 
 Created = AuditEntry.Action.CREATE
@@ -560,10 +568,25 @@ def do_record_consent(
     mother: Mother, data: Mapping[str, Any], *, actor: User, ip: str | None = None
 ) -> Consent:
     enforce_dates(date_rules.consent_problems(mother, data["given_on"]), ())
+    organisation = data.get("organisation")
+    if data.get("purpose") == Consent.Purpose.SHARING and organisation is None:
+        raise InvalidAction("a consent to share names the organisation")
     consent = Consent.objects.create(mother=mother, recorded_by=actor, **data)
     write_audit(
         actor=actor, action=Created, obj=consent, mother=mother, fields=_field_names(data), ip=ip
     )
+    if (
+        consent.purpose == Consent.Purpose.SHARING
+        and organisation is not None
+        and organisation.pk != mother.organisation_id
+    ):
+        # From now on, that organisation's staff see her file (access.scope).
+        AccessGrant.objects.create(
+            mother=mother,
+            organisation=organisation,
+            reason=AccessGrant.Reason.CONSENT,
+            consent=consent,
+        )
     refresh_for(mother)
     return consent
 
@@ -580,6 +603,10 @@ def do_withdraw_consent(
     consent.withdrawn_on = on
     consent.withdrawal_note = note
     consent.save(update_fields=["withdrawn_on", "withdrawal_note"])
+    # The organisation she shared with loses access on its next request.
+    AccessGrant.objects.filter(consent=consent, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )
     write_audit(
         actor=actor,
         action=Changed,
@@ -590,3 +617,108 @@ def do_withdraw_consent(
     )
     refresh_for(consent.mother)
     return consent
+
+
+def active_sharing_consent(mother: Mother, organisation: Organisation) -> Consent | None:
+    """Her active consent to share her file with `organisation`, if she gave one."""
+    return (
+        Consent.objects.filter(
+            mother=mother,
+            purpose=Consent.Purpose.SHARING,
+            organisation=organisation,
+            withdrawn_on__isnull=True,
+        )
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def do_refer(
+    mother: Mother,
+    *,
+    to_organisation: Organisation,
+    service: str,
+    reason: str,
+    actor: User,
+    override_reason: str = "",
+    ip: str | None = None,
+) -> Referral:
+    """Refer her to another organisation for a service. It needs her active consent to share
+    with that organisation; without it, a supervisor may refer her with a written reason."""
+    mother = Mother.objects.select_for_update().get(pk=mother.pk)
+    if actor.organisation_id is None or to_organisation.pk == mother.organisation_id:
+        raise InvalidAction("a referral goes to another organisation")
+    if Referral.objects.filter(
+        mother=mother,
+        to_organisation=to_organisation,
+        service=service,
+        status=Referral.Status.PENDING,
+    ).exists():
+        raise InvalidAction("the same referral is already waiting for an answer")
+    consent = active_sharing_consent(mother, to_organisation)
+    if consent is None:
+        if actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+            raise InvalidAction("without her consent, only a supervisor may refer her")
+        if not override_reason.strip():
+            raise InvalidAction("a referral without her consent needs a written reason")
+    referral = Referral.objects.create(
+        mother=mother,
+        from_organisation_id=actor.organisation_id,
+        to_organisation=to_organisation,
+        service=service,
+        reason=reason,
+        consent=consent,
+        override_reason=override_reason.strip() if consent is None else "",
+        referred_by=actor,
+    )
+    write_audit(
+        actor=actor,
+        action=Created,
+        obj=referral,
+        mother=mother,
+        fields=["to_organisation", "service", "reason"]
+        + (["override_reason"] if consent is None else ["consent"]),
+        ip=ip,
+    )
+    return referral
+
+
+@transaction.atomic
+def do_answer_referral(
+    referral: Referral,
+    *,
+    accept: bool,
+    reason: str,
+    actor: User,
+    ip: str | None = None,
+) -> Referral:
+    """The receiving organisation accepts (and from then on sees her file) or declines."""
+    referral = Referral.objects.select_for_update().select_related("mother").get(pk=referral.pk)
+    if referral.status != Referral.Status.PENDING:
+        raise InvalidAction("the referral was already answered")
+    if actor.organisation_id != referral.to_organisation_id or not actor.can_write_cases:
+        raise InvalidAction("only the receiving organisation answers a referral")
+    if not accept and not reason.strip():
+        raise InvalidAction("a declined referral needs a reason")
+    referral.status = Referral.Status.ACCEPTED if accept else Referral.Status.DECLINED
+    referral.answered_by = actor
+    referral.answered_at = timezone.now()
+    referral.answer_reason = reason.strip()
+    referral.save(update_fields=["status", "answered_by", "answered_at", "answer_reason"])
+    write_audit(
+        actor=actor,
+        action=Changed,
+        obj=referral,
+        mother=referral.mother,
+        fields=["status", "answer_reason"] if reason.strip() else ["status"],
+        ip=ip,
+    )
+    if accept:
+        AccessGrant.objects.create(
+            mother=referral.mother,
+            organisation_id=referral.to_organisation_id,
+            reason=AccessGrant.Reason.REFERRAL,
+            referral=referral,
+        )
+    return referral

@@ -40,7 +40,15 @@ from django.db import connections, models, router, transaction
 from django.db.models import ForeignObjectRel, ProtectedError, QuerySet, RestrictedError
 
 from komar.accounts.models import Organisation, Role, User
-from komar.cases.models import Child, Consent, CustodyEpisode, Mother, OffenceCategory, Placement
+from komar.cases.models import (
+    AccessGrant,
+    Child,
+    Consent,
+    CustodyEpisode,
+    Mother,
+    OffenceCategory,
+    Placement,
+)
 from komar.facilities.models import Facility, Province
 from komar.lib.dates import add_months, earliest_birth_date_reaching_on_or_after
 
@@ -866,7 +874,7 @@ class Generator(Draws):
             consents.append(self.consent(mother, Consent.Purpose.RESEARCH, given_on))
         if self.chance(SHARING_CONSENT_SHARE):
             sharing = self.consent(mother, Consent.Purpose.SHARING, given_on)
-            sharing.shared_with = ref.organisations["legal_aid"].name_en
+            sharing.organisation = ref.organisations["legal_aid"]
             consents.append(sharing)
         for consent in consents:
             share = (
@@ -1183,7 +1191,25 @@ def insert_women(
     write_rows(episodes)
     write_rows([c.child for c in children])
     write_rows(placements)
-    write_rows([c for r in rows for c in r.consents])
+    consents = [c for r in rows for c in r.consents]
+    write_rows(consents)
+    # As `do_record_consent`: an active consent to share opens the organisation's access.
+    write_rows(
+        [
+            AccessGrant(
+                mother=c.mother,
+                organisation=c.organisation,
+                reason=AccessGrant.Reason.CONSENT,
+                consent=c,
+                granted_at=c.created_at,
+            )
+            for c in consents
+            if c.purpose == Consent.Purpose.SHARING
+            and c.organisation is not None
+            and c.withdrawn_on is None
+            and c.organisation.pk != c.mother.organisation_id
+        ]
+    )
     return [woman_facts(r, today=today, limit_months=limit_months) for r in rows]
 
 

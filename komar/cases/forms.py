@@ -11,6 +11,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from komar.accounts.models import Organisation, Role, User
+from komar.cases.actions import active_sharing_consent
 from komar.cases.date_rules import (
     EARLIEST,
     History,
@@ -26,7 +28,15 @@ from komar.cases.date_rules import (
     consent_problems,
     placement_problems,
 )
-from komar.cases.models import Child, Consent, CustodyEpisode, Mother, OffenceCategory, Placement
+from komar.cases.models import (
+    Child,
+    Consent,
+    CustodyEpisode,
+    Mother,
+    OffenceCategory,
+    Placement,
+    Referral,
+)
 from komar.facilities.models import Facility
 from komar.lib.dates import add_months
 from komar.lib.identity import clean_document_number, clean_document_text, clean_national_id
@@ -733,8 +743,13 @@ class BirthForm(ConfirmsDates, NamesMixin):
 class ConsentForm(ConfirmsDates, forms.ModelForm):
     class Meta:
         model = Consent
-        fields = ["purpose", "shared_with", "method", "witness_name", "given_on"]
+        fields = ["purpose", "organisation", "method", "witness_name", "given_on"]
         widgets = {"given_on": DateInput()}
+        help_texts = {
+            "organisation": _(
+                "For a consent to share: while it lasts, this organisation's staff see her file."
+            ),
+        }
 
     def clean_witness_name(self) -> str:
         return clean_person_name(self.cleaned_data["witness_name"])
@@ -742,6 +757,11 @@ class ConsentForm(ConfirmsDates, forms.ModelForm):
     def __init__(self, *args: Any, mother: Mother | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.mother = mother
+        # The organisations she may share with: any active one but her own.
+        organisations = Organisation.objects.filter(is_active=True)
+        if mother is not None:
+            organisations = organisations.exclude(pk=mother.organisation_id)
+        _choice_field(self, "organisation").queryset = organisations
 
     def clean_given_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["given_on"]
@@ -752,10 +772,10 @@ class ConsentForm(ConfirmsDates, forms.ModelForm):
         cleaned = super().clean() or {}
         if self.mother is not None and cleaned.get("given_on"):
             self.check_dates(consent_problems(self.mother, cleaned["given_on"]))
-        if cleaned.get("purpose") == Consent.Purpose.SHARING and not cleaned.get("shared_with"):
-            self.add_error("shared_with", _("Name the organisation the data may be shared with."))
+        if cleaned.get("purpose") == Consent.Purpose.SHARING and not cleaned.get("organisation"):
+            self.add_error("organisation", _("Name the organisation the data may be shared with."))
         if cleaned.get("purpose") != Consent.Purpose.SHARING:
-            cleaned["shared_with"] = ""
+            cleaned["organisation"] = None
         if cleaned.get("method") == Consent.Method.VERBAL and not cleaned.get("witness_name"):
             self.add_error("witness_name", _("Verbal consent needs a named witness."))
         return cleaned
@@ -812,3 +832,89 @@ class CaseFilterForm(forms.Form):
             ("", _("Any")),
             *((r.code, r.title) for r in sorted(all_rules(), key=lambda r: (r.priority, r.code))),
         ]
+
+
+class ReferralForm(forms.Form):
+    """Refer her to another organisation. Without her consent to share with it, only a
+    supervisor may, and says why."""
+
+    to_organisation = forms.ModelChoiceField(
+        label=_("Refer her to"), queryset=Organisation.objects.none()
+    )
+    service = forms.ChoiceField(
+        label=_("For the service"), choices=[("", "---------"), *Referral.Service.choices]
+    )
+    reason = forms.CharField(
+        label=_("Why she is referred"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What she needs, and what she agreed to."),
+    )
+    override_reason = forms.CharField(
+        label=_("Without her consent: why"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only if she has not consented to share her file with this organisation. A "
+            "supervisor's decision, recorded in the file's history."
+        ),
+    )
+
+    def __init__(self, *args: Any, mother: Mother, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mother, self.user = mother, user
+        _choice_field(self, "to_organisation").queryset = Organisation.objects.filter(
+            is_active=True
+        ).exclude(pk=mother.organisation_id)
+        if not self.is_supervisor:
+            del self.fields["override_reason"]
+        limit_long_text(self)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        organisation = cleaned.get("to_organisation")
+        if organisation is None:
+            return cleaned
+        if active_sharing_consent(self.mother, organisation) is not None:
+            cleaned["override_reason"] = ""
+        elif not self.is_supervisor:
+            self.add_error(
+                "to_organisation",
+                _(
+                    "She has not consented to share her file with this organisation. Record "
+                    "her consent first, or ask a supervisor to refer her."
+                ),
+            )
+        elif not cleaned.get("override_reason", "").strip():
+            self.add_error(
+                "override_reason",
+                _("She has not consented to share her file with this organisation: say why."),
+            )
+        return cleaned
+
+
+class ReferralAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("accept", _("Accept: we take her on")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to decline."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_long_text(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("answer") == "decline" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why the referral is declined."))
+        return cleaned

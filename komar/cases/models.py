@@ -471,6 +471,17 @@ class Consent(models.Model):
         Mother, on_delete=models.PROTECT, related_name="consents", verbose_name=_("woman")
     )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    # The organisation she agreed to share her file with (purpose "sharing"). While the consent
+    # is active, that organisation's staff see her file (an `AccessGrant`).
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shared with"),
+    )
+    # The name as typed before organisations were chosen from the list (older records).
     shared_with = models.CharField(_("shared with (organisation)"), max_length=150, blank=True)
     method = models.CharField(_("how consent was given"), max_length=20, choices=Method.choices)
     witness_name = models.CharField(_("witness"), max_length=150, blank=True)
@@ -493,6 +504,111 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None
+
+
+class Referral(models.Model):
+    """A woman referred by one organisation to another for a named service (Primero's model).
+
+    It needs her active consent to share with the receiving organisation, or a supervisor's
+    override with a written reason. The receiving organisation accepts (and then sees her file,
+    through an `AccessGrant`) or declines, with a reason."""
+
+    class Service(models.TextChoices):
+        LEGAL_AID = "legal_aid", _("Legal aid")
+        FAMILY_TRACING = "family_tracing", _("Family tracing")
+        HEALTH = "health", _("Health care")
+        ALTERNATIVE_CARE = "alternative_care", _("Alternative care for a child")
+        LIVELIHOOD = "livelihood", _("Livelihood support")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mother = models.ForeignKey(
+        Mother, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("woman")
+    )
+    from_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
+    )
+    to_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred to")
+    )
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    reason = models.TextField(_("why she is referred"))
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Without her consent, a supervisor's decision and why.
+    override_reason = models.TextField(_("why without her consent"), blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    referred_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answer_reason = models.TextField(_("reason for the answer"), blank=True)
+
+    class Meta:
+        ordering = ["-referred_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            # "My work": the referrals waiting for an organisation's answer.
+            models.Index(
+                fields=["to_organisation", "-referred_at"],
+                condition=models.Q(status="pending"),
+                name="referral_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_service_display())
+
+
+class AccessGrant(models.Model):
+    """An organisation other than hers may see a woman's file: she consented to share with it,
+    or it accepted a referral. Kept by the actions; ended, never deleted. The access scope
+    (`access.scope`) reads the open grants of the user's organisation through one index."""
+
+    class Reason(models.TextChoices):
+        CONSENT = "consent", _("Her consent to share")
+        REFERRAL = "referral", _("An accepted referral")
+
+    mother = models.ForeignKey(Mother, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organisation", "mother"],
+                condition=models.Q(ended_at__isnull=True),
+                name="grant_open_org_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.organisation_id} {self.mother_id}"
 
 
 OPEN = models.Q(resolved_at__isnull=True)

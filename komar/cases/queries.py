@@ -40,7 +40,11 @@ def filter_mothers(
     if filters.get("flag"):
         # Women with an open flag of that rule, on herself or on one of her children.
         flagged = Finding.objects.filter(
-            scope(user, each=Q(rule_code=filters["flag"], resolved_at__isnull=True))
+            scope(
+                user,
+                each=Q(rule_code=filters["flag"], resolved_at__isnull=True),
+                mother="mother_id",
+            )
         )
         queryset = queryset.filter(pk__in=flagged.values("mother_id"))
     months = settings.KOMAR_CHILD_STAY_LIMIT_MONTHS

@@ -18,13 +18,22 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from komar.accounts.models import User
 from komar.cases import rules
-from komar.cases.models import Child, Consent, CustodyEpisode, Finding, Mother, Placement
+from komar.cases.models import (
+    Child,
+    Consent,
+    CustodyEpisode,
+    Finding,
+    Mother,
+    Placement,
+    Referral,
+)
 from komar.lib.rules import RuleSet
 
 V = TypeVar("V")
@@ -109,7 +118,20 @@ def episodes(page: WomanFile) -> list[CustodyEpisode]:
 
 
 def consents(page: WomanFile) -> list[Consent]:
-    return page.memo("cases.consents", lambda: list(page.mother.consents.all()))
+    return page.memo(
+        "cases.consents", lambda: list(page.mother.consents.select_related("organisation"))
+    )
+
+
+def referrals(page: WomanFile) -> list[Referral]:
+    return page.memo(
+        "cases.referrals",
+        lambda: list(page.mother.referrals.select_related("from_organisation", "to_organisation")),
+    )
+
+
+def _referrals(page: WomanFile) -> dict[str, Any]:
+    return {"referrals": referrals(page)}
 
 
 def _flags(page: WomanFile) -> dict[str, Any]:
@@ -192,6 +214,23 @@ def registry_events(page: WomanFile) -> Iterable[TimelineEvent]:
             _("%(name)s: %(where)s") % {"name": names[placement.child_id], "where": where},
             "placement",
         )
+    for referral in referrals(page):
+        yield TimelineEvent(
+            timezone.localdate(referral.referred_at),
+            _("Referred to %(organisation)s: %(service)s")
+            % {"organisation": referral.to_organisation, "service": referral.get_service_display()},
+            "referral",
+        )
+        if referral.answered_at is not None:
+            yield TimelineEvent(
+                timezone.localdate(referral.answered_at),
+                _("Referral to %(organisation)s: %(status)s")
+                % {
+                    "organisation": referral.to_organisation,
+                    "status": referral.get_status_display(),
+                },
+                "referral",
+            )
     for consent in consents(page):
         yield TimelineEvent(
             consent.given_on,
@@ -235,6 +274,14 @@ PLUGIN = Plugin(
             "cases/sections/consent.html",
             60,
             _consent,
+            width="half",
+        ),
+        Section(
+            "referrals",
+            gettext_lazy("Referrals"),
+            "cases/sections/referrals.html",
+            65,
+            _referrals,
             width="half",
         ),
     ],

@@ -17,4 +17,7 @@ urlpatterns = [
     path("consents/<uuid:code>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("children/<uuid:code>/edit/", views.child_edit, name="child_edit"),
     path("children/<uuid:code>/move/", views.child_move, name="child_move"),
+    path("<uuid:code>/refer/", views.referral_new, name="referral_new"),
+    path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/<uuid:code>/", views.referral_detail, name="referral_detail"),
 ]

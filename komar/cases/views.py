@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.forms import BaseForm, BooleanField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,9 +28,12 @@ from komar.cases.access import (
     get_child_for_user,
     get_consent_for_user,
     get_mother_for_user,
+    get_referral_for_user,
     mothers_for_user,
+    referrals_for_user,
     require_case_reader,
     require_case_writer,
+    scope,
 )
 from komar.cases.date_rules import check_registration
 from komar.cases.forms import (
@@ -47,11 +51,13 @@ from komar.cases.forms import (
     MotherEditForm,
     MotherForm,
     PlacementForm,
+    ReferralAnswerForm,
+    ReferralForm,
     ReleaseForm,
     TransferForm,
     WithdrawConsentForm,
 )
-from komar.cases.models import CustodyEpisode, Mother
+from komar.cases.models import CustodyEpisode, Mother, Referral
 from komar.cases.queries import (
     case_list_count,
     case_list_keys,
@@ -178,6 +184,7 @@ def mother_register(request: HttpRequest) -> HttpResponse:
         child_count = max(child_count - 1, 0)
     submitted = request.method == "POST" and "save" in request.POST
     duplicates: list[Any] = []
+    elsewhere: list[Any] = []
     if request.method == "POST" and not submitted:
         # Adding or removing a child: keep what she typed, check nothing yet.
         return render(
@@ -226,14 +233,28 @@ def mother_register(request: HttpRequest) -> HttpResponse:
         confirmed = [code for form in forms_of.values() for code in form.confirmed_dates]
         if mother_ok and episode_ok and children_ok and children_answered:
             if not request.POST.get("not_a_duplicate"):
-                duplicates = find_likely_duplicates(
-                    mothers_for_user(user),
+                # Across her scope and the facility she is admitted to: a match outside her
+                # scope is told apart, with nothing of that woman's file.
+                where = scope(user)
+                if in_custody:
+                    where |= Q(facility=episode_form.cleaned_data["facility"])
+                found_duplicates = find_likely_duplicates(
+                    Mother.objects.filter(where).select_related(
+                        "organisation", "latest_episode__facility"
+                    ),
                     name_km=mother_form.cleaned_data["name_km"],
                     name_latin=mother_form.cleaned_data["name_latin"],
                     date_of_birth=mother_form.cleaned_data["date_of_birth"],
                     dob_is_estimated=mother_form.cleaned_data["dob_is_estimated"],
                 )
-            if not duplicates:
+                visible = set(
+                    mothers_for_user(user)
+                    .filter(pk__in=[d.mother.pk for d in found_duplicates])
+                    .values_list("pk", flat=True)
+                )
+                duplicates = [d for d in found_duplicates if d.mother.pk in visible]
+                elsewhere = [d for d in found_duplicates if d.mother.pk not in visible]
+            if not duplicates and not elsewhere:
                 try:
                     mother = actions.do_register_mother(
                         mother_data=mother_form.cleaned_data,
@@ -269,6 +290,7 @@ def mother_register(request: HttpRequest) -> HttpResponse:
             "child_count": child_count,
             "max_children": MAX_CHILDREN_IN_FORM,
             "duplicates": duplicates,
+            "elsewhere": elsewhere,
         },
     )
 
@@ -662,4 +684,101 @@ def consent_withdraw(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             % {"purpose": consent.get_purpose_display()},
             "submit": _("Withdraw consent"),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    form = ReferralForm(request.POST or None, mother=mother, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = actions.do_refer(
+                mother,
+                to_organisation=form.cleaned_data["to_organisation"],
+                service=form.cleaned_data["service"],
+                reason=form.cleaned_data["reason"],
+                override_reason=form.cleaned_data.get("override_reason", ""),
+                actor=user,
+                ip=client_ip(request),
+            )
+        except actions.InvalidAction:
+            form.add_error(
+                None,
+                _(
+                    "This referral cannot be sent: the same one is waiting for an answer, or "
+                    "her consent to share was withdrawn meanwhile."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("Referral sent to %(organisation)s.")
+                % {"organisation": referral.to_organisation},
+            )
+            return redirect(mother.get_absolute_url())
+    return _simple_form_page(
+        request, form, mother, _("Refer her to another organisation"), _("Send the referral")
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """The referrals sent to her organisation (waiting first) and those it sent."""
+    user = require_case_reader(request)
+    related = ("mother", "from_organisation", "to_organisation")
+    mine = referrals_for_user(user).select_related(*related)
+    incoming = mine.filter(to_organisation_id=user.organisation_id)
+    outgoing = mine.filter(from_organisation_id=user.organisation_id)
+    return render(
+        request,
+        "cases/referral_list.html",
+        {
+            "waiting": list(incoming.filter(status=Referral.Status.PENDING)[:50]),
+            "answered": list(incoming.exclude(status=Referral.Status.PENDING)[:20]),
+            "sent": list(outgoing[:20]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_reader(request)
+    referral = get_referral_for_user(request, code)
+    can_answer = (
+        referral.status == Referral.Status.PENDING
+        and user.can_write_cases
+        and user.organisation_id == referral.to_organisation_id
+    )
+    form = ReferralAnswerForm(request.POST or None) if can_answer else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            accept = form.cleaned_data["answer"] == "accept"
+            try:
+                actions.do_answer_referral(
+                    referral,
+                    accept=accept,
+                    reason=form.cleaned_data["reason"],
+                    actor=user,
+                    ip=client_ip(request),
+                )
+            except actions.InvalidAction:
+                form.add_error(None, _("This referral was already answered."))
+            else:
+                if accept:
+                    messages.success(request, _("Referral accepted: her file is now open to you."))
+                    return redirect(referral.mother.get_absolute_url())
+                messages.success(request, _("Referral declined."))
+                return redirect("cases:referral_list")
+    in_scope = mothers_for_user(user).filter(pk=referral.mother_id).exists()
+    return render(
+        request,
+        "cases/referral_detail.html",
+        {"referral": referral, "form": form, "in_scope": in_scope},
     )

@@ -92,7 +92,7 @@ def open_findings(user: User, rule: Rule | None = None) -> QuerySet[Finding]:
     condition = Q(resolved_at__isnull=True)
     if rule is not None:
         condition &= Q(rule_code=rule.code)
-    return Finding.objects.filter(scope(user, each=condition))
+    return Finding.objects.filter(scope(user, each=condition, mother="mother_id"))
 
 
 def findings_for_user(user: User, rule: Rule | None = None) -> QuerySet[Finding]:

@@ -129,7 +129,7 @@ def test_it_answers_404_for_an_unknown_code(sokha, dara, db) -> None:
 
 
 def test_it_shows_a_legal_officer_of_another_organisation_but_lets_her_change_nothing(
-    vicheka, records
+    shares_with_legal_aid, vicheka, records
 ) -> None:
     client = client_for(vicheka)
     assessment = records["assessment"]
@@ -150,7 +150,7 @@ def test_it_shows_a_legal_officer_of_another_organisation_but_lets_her_change_no
 
 
 def test_a_determination_on_an_assessment_is_recorded_by_the_assessing_organisation(
-    vicheka, records
+    shares_with_legal_aid, vicheka, records
 ) -> None:
     child, assessment = records["child"], records["assessment"]
     url = reverse("assessments:determination_new", args=[child.code])

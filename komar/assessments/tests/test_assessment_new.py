@@ -124,7 +124,9 @@ def test_it_warns_from_the_start_for_a_child_over_the_limit(sokha, siem_reap) ->
     assert "The child is inside and over the stay limit" in html
 
 
-def test_it_lets_a_legal_officer_assess_for_her_own_organisation(vicheka, child, legal_aid) -> None:
+def test_it_lets_a_legal_officer_assess_for_her_own_organisation(
+    shares_with_legal_aid, vicheka, child, legal_aid
+) -> None:
     url = reverse("assessments:assessment_new", args=[child.code])
     assert client_for(vicheka).post(url, form_data()).status_code == 302
     assert Assessment.objects.get().organisation == legal_aid

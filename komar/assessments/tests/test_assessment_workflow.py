@@ -143,7 +143,7 @@ def test_an_administrator_of_the_organisation_may_approve(sokha, admin_user, chi
 
 
 def test_another_organisation_in_scope_gets_403_and_changes_nothing(
-    sokha, vicheka, legal_aid, siem_reap, child
+    shares_with_legal_aid, sokha, vicheka, legal_aid, siem_reap, child
 ) -> None:
     lawyer_supervisor = make_user("kanha", legal_aid, Role.SUPERVISOR, [siem_reap])
     assessment = do_submit_assessment(start(child, sokha), actor=sokha)
@@ -186,7 +186,7 @@ def test_submitting_twice_is_refused_with_a_message(sokha, child) -> None:
     assert len(status_changes(assessment)) == 1
 
 
-def test_another_organisation_cannot_submit(sokha, vicheka, child) -> None:
+def test_another_organisation_cannot_submit(shares_with_legal_aid, sokha, vicheka, child) -> None:
     assessment = start(child, sokha)
     assert step(vicheka, assessment, "submit").status_code == 403
     assert Assessment.objects.get(pk=assessment.pk).status == Status.DRAFT

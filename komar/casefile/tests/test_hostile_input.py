@@ -132,6 +132,7 @@ def pages(sokha, siem_reap):
         reverse("cases:consent_withdraw", args=[consent.code]),
         reverse("cases:child_edit", args=[child.code]),
         reverse("cases:child_move", args=[child.code]),
+        reverse("cases:referral_new", args=[mother.code]),
         reverse("counselling:session_new", args=[mother.code]),
         reverse("counselling:session_edit", args=[session.code]),
         reverse("assessments:assessment_new", args=[child.code]),

@@ -17,6 +17,7 @@ MOTHER_VIEWS = [
     ("cases:child_add", {"GET", "POST"}),
     ("cases:mother_birth", {"GET", "POST"}),
     ("cases:consent_add", {"GET", "POST"}),
+    ("cases:referral_new", {"GET", "POST"}),
 ]
 CHILD_VIEWS = [
     ("casefile:child_file", {"GET"}),
@@ -93,9 +94,64 @@ def test_facility_monitor_reads_but_cannot_write(monitor, sophea, consent) -> No
             assert client.post(url).status_code == 403, url
 
 
-def test_legal_officer_of_another_organisation_sees_women_in_her_facility(vicheka, sophea) -> None:
+def test_another_organisation_sees_her_file_only_while_she_consents(
+    sokha, vicheka, sophea, legal_aid
+) -> None:
+    """A legal officer of another organisation in the same prison: no access until she
+    consents to share with that organisation; none again from the moment she withdraws."""
+    import datetime as dt
+
+    from komar.cases.actions import do_record_consent, do_withdraw_consent
+
     client = client_for(vicheka)
+    child = sophea.children.first()
+    assert client.get(sophea.get_absolute_url()).status_code == 404
+    assert client.get(child.get_absolute_url()).status_code == 404
+    consent = do_record_consent(
+        sophea,
+        {
+            "purpose": "sharing",
+            "organisation": legal_aid,
+            "method": "signature",
+            "given_on": dt.date(2026, 2, 1),
+        },
+        actor=sokha,
+    )
     assert client.get(sophea.get_absolute_url()).status_code == 200
+    assert client.get(child.get_absolute_url()).status_code == 200
+    do_withdraw_consent(consent, on=dt.date(2026, 2, 2), note="", actor=sokha)
+    assert client.get(sophea.get_absolute_url()).status_code == 404
+
+
+def test_consent_to_share_with_one_organisation_opens_no_other(
+    sokha, vicheka, outsider, sophea, other_ngo
+) -> None:
+    import datetime as dt
+
+    from komar.cases.actions import do_record_consent
+
+    do_record_consent(
+        sophea,
+        {
+            "purpose": "sharing",
+            "organisation": other_ngo,
+            "method": "signature",
+            "given_on": dt.date(2026, 2, 1),
+        },
+        actor=sokha,
+    )
+    assert client_for(outsider).get(sophea.get_absolute_url()).status_code == 200
+    assert client_for(vicheka).get(sophea.get_absolute_url()).status_code == 404
+
+
+def test_prison_department_staff_see_every_woman_held_in_their_facilities(
+    monitor, sophea, outsider, battambang
+) -> None:
+    from komar.conftest import register
+
+    assert client_for(monitor).get(sophea.get_absolute_url()).status_code == 200
+    elsewhere = register(outsider, battambang, name_latin="Srey Mom", name_km="ស្រី មុំ")
+    assert client_for(monitor).get(elsewhere.get_absolute_url()).status_code == 404
 
 
 def test_the_organisation_still_sees_a_woman_transferred_elsewhere(
@@ -107,8 +163,8 @@ def test_the_organisation_still_sees_a_woman_transferred_elsewhere(
 
     do_transfer_mother(sophea, to_facility=battambang, on=dt.date(2026, 2, 1), actor=sokha)
     assert client_for(sokha).get(sophea.get_absolute_url()).status_code == 200
-    # The other NGO works in Battambang, where she is now held.
-    assert client_for(outsider).get(sophea.get_absolute_url()).status_code == 200
+    # The other NGO works in Battambang, where she is now held: her file is still not its own.
+    assert client_for(outsider).get(sophea.get_absolute_url()).status_code == 404
 
 
 def test_wrong_methods_are_refused(sokha, sophea, consent) -> None:
@@ -135,14 +191,16 @@ def test_case_list_shows_only_women_in_scope(sokha, outsider, sophea) -> None:
 
 
 def test_her_scope_follows_a_transfer_and_a_corrected_facility(
-    sokha, outsider, siem_reap, battambang
+    monitor, outsider, siem_reap, battambang
 ):
+    """The prison department's scope is the facility: it follows her from prison to prison."""
     import datetime as dt
 
     from komar.cases.access import mothers_for_user
     from komar.cases.actions import do_change_episode, do_transfer_mother
     from komar.conftest import register
 
+    sokha = monitor
     mother = register(outsider, battambang)
     assert not mothers_for_user(sokha).filter(pk=mother.pk).exists()
     do_transfer_mother(mother, to_facility=siem_reap, on=dt.date(2026, 3, 1), actor=outsider)

@@ -113,12 +113,14 @@ def test_it_answers_404_for_an_inactive_facility(sokha, siem_reap) -> None:
 
 
 def test_it_lets_a_legal_officer_of_another_organisation_read_sessions_in_her_facility(
-    vicheka, session
+    shares_with_legal_aid, vicheka, session
 ) -> None:
     assert client_for(vicheka).get(session.get_absolute_url()).status_code == 200
 
 
-def test_only_the_counselling_organisation_corrects_a_session(vicheka, dara, session) -> None:
+def test_only_the_counselling_organisation_corrects_a_session(
+    shares_with_legal_aid, vicheka, dara, session
+) -> None:
     url = reverse("counselling:session_edit", args=[session.code])
     # A legal officer of another organisation reads it in her facility, but does not correct it.
     assert client_for(vicheka).get(url).status_code == 403

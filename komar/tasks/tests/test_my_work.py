@@ -216,16 +216,27 @@ def test_returned_assessments_outside_her_scope_are_not_listed(
 ) -> None:
     from komar.accounts.models import Role
     from komar.assessments.actions import do_return_assessment, do_submit_assessment
-    from komar.cases.actions import do_transfer_mother
+    from komar.cases.actions import do_record_consent, do_transfer_mother, do_withdraw_consent
     from komar.conftest import make_user
 
     supervisor = make_user("lasup", legal_aid, Role.SUPERVISOR, [siem_reap])
+    consent = do_record_consent(
+        sophea,
+        {
+            "purpose": "sharing",
+            "organisation": legal_aid,
+            "method": "signature",
+            "given_on": dt.date(2026, 2, 1),
+        },
+        actor=sokha,
+    )
     child = sophea.children.get(name_latin="Sok Vichet")
     assessment = do_submit_assessment(assess(child, vicheka), actor=vicheka)
     do_return_assessment(assessment, comments="Add the health record.", actor=supervisor)
     assert child.display_name in client_for(vicheka).get(URL).content.decode()
-    # Transferred to a prison where the legal officer does not work: out of her scope.
+    # She withdraws her consent to share with the legal-aid provider: out of its scope.
     do_transfer_mother(sophea, to_facility=battambang, on=dt.date(2026, 3, 10), actor=sokha)
+    do_withdraw_consent(consent, on=dt.date(2026, 3, 11), note="", actor=sokha)
     assert client_for(vicheka).get(sophea.get_absolute_url()).status_code == 404
     assert child.display_name not in client_for(vicheka).get(URL).content.decode()
 
