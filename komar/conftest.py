@@ -112,6 +112,8 @@ def make_user(
         **extra,
     )
     user.facilities.set(facilities)
+    # Her organisation works there (a national administrator's setting).
+    organisation.facilities.add(*facilities)
     return user
 
 

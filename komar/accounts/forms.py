@@ -17,7 +17,10 @@ class UserForm(forms.ModelForm):
         queryset=Facility.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("She sees the women held, or last held, in these facilities."),
+        help_text=_(
+            "The facilities she works in, among those of her organisation. Prison department "
+            "staff see the women held, or last held, in them."
+        ),
     )
 
     class Meta:
@@ -28,6 +31,12 @@ class UserForm(forms.ModelForm):
     def __init__(self, *args: Any, manager: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.manager = manager
+        # Only where her organisation works (set by a national administrator).
+        organisation_id = self.instance.organisation_id if self.instance.pk else None
+        organisation_id = organisation_id or manager.organisation_id
+        field = self.fields["facilities"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Facility.objects.filter(is_active=True, organisations=organisation_id)
         if self.instance.pk:
             self.initial["facilities"] = list(self.instance.facilities.all())
         if self.instance.pk == manager.pk:

@@ -22,6 +22,14 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     phone = models.CharField(_("phone for mothers and carers"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Where it works, set by a national administrator: its own administrator gives her staff
+    # only these facilities (`accounts.actions`).
+    facilities = models.ManyToManyField(
+        "facilities.Facility",
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("facilities it works in"),
+    )
 
     class Meta:
         ordering = ["name_en"]

@@ -1105,6 +1105,11 @@ def ensure_users(
             user.facilities.set([facility_by_name(n) for n in names])
         reset_login_failures(username=spec.username)
         users[spec.username] = user
+    # Each organisation works where its demo staff do (a national administrator's setting).
+    for organisation in organisations.values():
+        organisation.facilities.set(
+            Facility.objects.filter(users__organisation=organisation).distinct()
+        )
     return users
 
 

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from komar.accounts.models import User
@@ -28,6 +29,7 @@ def test_anonymous_is_sent_to_login(client) -> None:
 
 
 def test_an_administrator_creates_an_account(admin_user, siem_reap) -> None:
+    admin_user.organisation.facilities.add(siem_reap)  # her organisation works there
     response = client_for(admin_user).post(
         NEW,
         {
@@ -49,6 +51,62 @@ def test_an_administrator_creates_an_account(admin_user, siem_reap) -> None:
     entry = AuditEntry.objects.get(object_code=str(channa.code))
     assert entry.actor == admin_user
     assert "password" in entry.fields
+
+
+def test_she_can_give_only_the_facilities_her_organisation_works_in(
+    admin_user, siem_reap, battambang
+) -> None:
+    """An organisation's administrator cannot widen her own or anyone's scope: the facilities
+    offered are those a national administrator set for her organisation, and the action
+    refuses any other."""
+    from komar.accounts.actions import FacilitiesRefused, do_change_user
+
+    admin_user.organisation.facilities.add(siem_reap)
+    client = client_for(admin_user)
+    page = client.get(NEW).content.decode()
+    assert siem_reap.name_en in page and battambang.name_en not in page
+    url = reverse("accounts:user_edit", args=[admin_user.code])
+    response = client.post(
+        url,
+        {
+            "username": admin_user.username,
+            "full_name": "Admin",
+            "email": "",
+            "language": "km",
+            "facilities": [siem_reap.pk, battambang.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert not admin_user.facilities.filter(pk=battambang.pk).exists()
+    with pytest.raises(FacilitiesRefused):
+        do_change_user(admin_user, {}, facilities=[battambang], actor=admin_user)
+
+
+def test_where_an_organisation_works_is_set_in_the_admin_and_audited(
+    admin_user, siem_reap, battambang
+) -> None:
+    from komar.accounts.actions import do_set_organisation_facilities
+
+    organisation = admin_user.organisation
+    organisation.facilities.add(siem_reap, battambang)
+    admin_user.facilities.set([siem_reap, battambang])
+    do_set_organisation_facilities(organisation, [siem_reap], actor=None)
+    assert list(admin_user.facilities.all()) == [siem_reap]
+    assert AuditEntry.objects.filter(
+        object_code=str(organisation.code), fields=["facilities"]
+    ).exists()
+    assert AuditEntry.objects.filter(
+        object_code=str(admin_user.code), fields=["facilities"]
+    ).exists()
+
+
+def test_user_accounts_are_not_edited_in_the_django_admin() -> None:
+    from django.contrib import admin
+
+    from komar.accounts.models import Organisation
+
+    assert User not in admin.site._registry
+    assert Organisation in admin.site._registry
 
 
 def test_a_weak_password_is_refused(admin_user) -> None:
