@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "komar.audit",
     "komar.counselling",
     "komar.assessments",
+    "komar.casework",
     "komar.tasks",
     "komar.casefile",
 ]
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "komar.lib.middleware.SessionLifetimeMiddleware",
+    "komar.lib.middleware.PrivatePagesMiddleware",
     "komar.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,10 +144,15 @@ LOGOUT_REDIRECT_URL = "login"
 # Lockout after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = env_int("KOMAR_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("KOMAR_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
-# Per account, not per address: an NGO office shares one address, and locking it would lock out
-# every colleague (hence axes.W006 is silenced below).
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locked out: a username from the address that failed, so that nobody can lock a colleague out
+# from elsewhere. Many usernames tried from one address are refused by the sign-in form
+# (accounts.forms.SignInForm) past a higher limit: an NGO office shares one address, and
+# locking the address at 5 would lock out every colleague (hence axes.W006 is silenced below).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+KOMAR_LOGIN_ADDRESS_LIMIT = env_int("KOMAR_LOGIN_ADDRESS_LIMIT", 30)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The same client address as the audit trail's, behind the same proxies.
+AXES_CLIENT_IP_CALLABLE = "komar.lib.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -152,6 +160,8 @@ AXES_VERBOSE = False
 # expiry is pushed back at most once a minute (komar.lib.middleware.SessionActivityMiddleware),
 # so that GETs do not serialise on SQLite's single writer.
 SESSION_COOKIE_AGE = env_int("KOMAR_SESSION_IDLE_MINUTES", 30) * 60
+# However active, a session ends this long after sign-in (lib/middleware.SessionLifetimeMiddleware).
+KOMAR_SESSION_MAX_HOURS = env_int("KOMAR_SESSION_MAX_HOURS", 12)
 SESSION_SAVE_EVERY_REQUEST = False
 KOMAR_SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -193,6 +203,12 @@ KOMAR_STAY_LIMIT_WARNING_DAYS = env_int("KOMAR_STAY_LIMIT_WARNING_DAYS", 90)
 KOMAR_CASES_PER_PAGE = 25
 # Behind a reverse proxy (nginx), audit the address the proxy reports, not the proxy's own.
 KOMAR_BEHIND_PROXY = env_bool("KOMAR_BEHIND_PROXY", False)
+# How many proxies in front of Komar append to X-Forwarded-For (lib/http.client_ip).
+KOMAR_PROXY_COUNT = env_int("KOMAR_PROXY_COUNT", 1)
+# Documents attached to files (scans, photos): outside the static files, by random names, sent
+# only by the download view, through the access checks.
+KOMAR_DOCUMENTS_DIR = Path(env_str("KOMAR_DOCUMENTS_DIR", str(DATA_DIR / "documents")))
+KOMAR_DOCUMENT_MAX_MB = env_int("KOMAR_DOCUMENT_MAX_MB", 10)
 
 # Security headers. The Content-Security-Policy is set by komar.lib.middleware.
 CSP_HEADER = (

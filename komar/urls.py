@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic.base import RedirectView
 
 from komar.accounts import views as account_views
+from komar.accounts.forms import SignInForm
 
 
 class FaviconRedirect(RedirectView):
@@ -19,7 +20,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            redirect_authenticated_user=True,
+            authentication_form=SignInForm,
         ),
         name="login",
     ),
@@ -30,6 +33,7 @@ urlpatterns = [
     path("women/", include("komar.casefile.urls")),
     path("counselling/", include("komar.counselling.urls")),
     path("assessments/", include("komar.assessments.urls")),
+    path("casework/", include("komar.casework.urls")),
     path("work/", include("komar.tasks.urls")),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", FaviconRedirect.as_view(permanent=True)),

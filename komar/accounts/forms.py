@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from komar.accounts.models import Role, User
@@ -82,3 +84,39 @@ class SetPasswordForm(forms.Form):
         password: str = self.cleaned_data["password1"]
         password_validation.validate_password(password, self.user)
         return password
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refused before any password is checked when one address has
+    failed too often, whatever usernames it tried (django-axes locks each username per
+    address; this stops trying many usernames from one place)."""
+
+    def clean(self) -> dict[str, Any]:
+        if self.request is not None and address_failures(self.request) >= (
+            settings.KOMAR_LOGIN_ADDRESS_LIMIT
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Too many failed sign-ins from this place. Wait %(minutes)s minutes, or ask "
+                    "your administrator."
+                )
+                % {"minutes": int(settings.AXES_COOLOFF_TIME * 60)},
+                code="address_limit",
+            )
+        return super().clean()
+
+
+def address_failures(request: Any) -> int:
+    """Failed sign-ins from the request's address within the cool-off time."""
+    import datetime as dt
+
+    from axes.helpers import get_client_ip_address
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    since = timezone.now() - dt.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    total = AccessAttempt.objects.filter(
+        ip_address=get_client_ip_address(request), attempt_time__gte=since
+    ).aggregate(total=Sum("failures_since_start"))["total"]
+    return int(total or 0)

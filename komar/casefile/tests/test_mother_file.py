@@ -72,12 +72,15 @@ def test_a_correction_of_the_facility_moves_the_children_inside_with_it(sokha, s
     assert sophea.episodes.count() == 1  # a correction, not a transfer
 
 
-def test_a_childs_file_is_titled_with_her_name_and_lists_decisions_once(sokha, sophea) -> None:
+def test_a_childs_page_names_no_one_in_its_title_and_lists_decisions_once(sokha, sophea) -> None:
+    # A title shows in tabs, history and bookmarks: it names no one (issue "Sharing that
+    # follows her consent"); the heading does.
     child = sophea.children.get(name_latin="Sok Vichet")
     html = client_for(sokha).get(child.get_absolute_url()).content.decode()
     title = html[html.index("<title>") : html.index("</title>")]
     assert "<" not in title[len("<title>") :]
-    assert child.display_name in title
+    assert child.display_name not in title and "A child's page" in title
+    assert child.display_name in html[html.index("<h1") :]
     assert html.count('id="decisions"') == 1
     assert html.count('id="assessments"') == 1
 
