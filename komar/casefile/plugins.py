@@ -10,6 +10,7 @@ from __future__ import annotations
 from komar.assessments import sections as assessments
 from komar.cases import sections as registry
 from komar.cases.sections import Plugin
+from komar.casework import sections as casework
 from komar.counselling import sections as counselling
 from komar.lib import rules
 
@@ -17,6 +18,7 @@ PLUGINS: list[Plugin] = [
     registry.PLUGIN,
     counselling.PLUGIN,
     assessments.PLUGIN,
+    casework.PLUGIN,
 ]
 
 

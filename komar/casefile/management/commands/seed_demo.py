@@ -7,6 +7,7 @@ and the casework about them, composed from each app's own demo module.
   consents), the safety checks and `--flush`.
 - `counselling/demo.py`: sessions and decisions, drawn for each chunk of women from their facts.
 - `assessments/demo.py`: assessments and determinations, drawn from what counselling drew.
+- `casework/demo.py`: case notes for the women counselling counselled (its own generator).
 
 The casework has a generator of its own (seeded from the seed plus an offset), so that the
 registry data stay the same whatever the workflows draw. The workflows share it, drawing woman by
@@ -33,10 +34,14 @@ from django.utils import timezone
 from komar.accounts.models import Organisation, User
 from komar.assessments import demo as assessments_demo
 from komar.cases import demo as registry
+from komar.casework import demo as casework_demo
+from komar.casework.models import CaseNote
 from komar.counselling import demo as counselling_demo
 from komar.facilities.models import Facility
 
 CASEWORK_SEED_OFFSET = 1_000_003
+# The case notes draw from a generator of their own: adding them changed no other demo row.
+NOTES_SEED_OFFSET = 2_000_003
 
 
 class Casework:
@@ -46,18 +51,23 @@ class Casework:
         rng = random.Random(seed + CASEWORK_SEED_OFFSET)  # noqa: S311 - not secrets
         self.counselling = counselling_demo.CounsellingGenerator(rng, ref)
         self.assessments = assessments_demo.AssessmentGenerator(rng, ref)
+        notes_rng = random.Random(seed + NOTES_SEED_OFFSET)  # noqa: S311 - not secrets
+        self.notes = casework_demo.NoteGenerator(notes_rng, ref)
 
     def insert(self, women: Sequence[registry.WomanFacts]) -> None:
         """Draw and write the casework of one chunk of women (inside the caller's transaction).
         Each workflow is handed what the one below it drew for the woman."""
         sessions = counselling_demo.CounsellingRows()
         assessed = assessments_demo.AssessmentRows()
+        notes: list[CaseNote] = []
         for woman in women:
             counselled = self.counselling.woman(woman, sessions)
             if counselled is not None:
                 self.assessments.woman(counselled, assessed)
+                self.notes.woman(counselled.woman, counselled.counsellor, notes)
         counselling_demo.insert_counselling(sessions)
         assessments_demo.insert_assessments(assessed)
+        casework_demo.insert_notes(notes)
 
 
 class Command(BaseCommand):
@@ -129,6 +139,7 @@ class Command(BaseCommand):
         counts = registry.summary(organisation_ids, today)
         counts |= counselling_demo.summary(mothers)
         counts |= assessments_demo.summary(mothers)
+        counts |= casework_demo.summary(mothers)
         lines = [f"Demo data loaded in {seconds:.1f} s:"]
         lines += [f"  {label:<20} {count}" for label, count in counts.items()]
         lines += ["", f"Demo logins (password {registry.DEMO_PASSWORD}):"]
