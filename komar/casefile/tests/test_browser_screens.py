@@ -26,7 +26,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from komar.accounts.models import User
+from komar.accounts.models import Organisation, User
 from komar.assessments.actions import do_start_assessment, do_submit_assessment
 from komar.assessments.models import Assessment, Determination
 from komar.assessments.tests.factories import determine
@@ -90,7 +90,9 @@ def build_records(sokha: User, siem_reap: Facility) -> Records:
         mother,
         {
             "purpose": "sharing",
-            "shared_with": "Legal Aid of Cambodia, Siem Reap office",
+            "organisation": Organisation.objects.create(
+                name_en="Legal Aid of Cambodia", name_km="ជំនួយច្បាប់កម្ពុជា", kind="legal_aid"
+            ),
             "method": "verbal",
             "witness_name": "Chan Sreymom",
             "given_on": admitted,
@@ -168,6 +170,12 @@ def supervisor_pages(r: Records) -> list[tuple[str, str]]:
         ("my-work", "/work/"),
         ("flags", "/work/flags/over_limit/"),
         ("rules", "/work/rules/"),
+        ("refer", f"/women/{r.mother.code}/refer/"),
+        ("referrals", "/women/referrals/"),
+        ("case-notes", f"/casework/women/{r.mother.code}/notes/"),
+        ("documents", f"/casework/women/{r.mother.code}/documents/"),
+        ("note-form", f"/casework/women/{r.mother.code}/notes/new/"),
+        ("document-form", f"/casework/women/{r.mother.code}/documents/new/"),
         ("not-found", f"/women/{uuid.uuid4()}/"),
     ]
 
