@@ -317,6 +317,21 @@ def refresh_findings(env: dict[str, str]) -> str:
     )
 
 
+def search_hit_rate(env: dict[str, str]) -> str:
+    """The spelling-variant test set searched over the whole dataset (`manage.py
+    search_hit_rate`): the share found in the first 10 results (issue "Honest data": >= 95%)."""
+    from django.core.management import get_commands
+
+    if "search_hit_rate" not in get_commands():
+        return ""
+    say("search_hit_rate (the spelling variants, over every woman)")
+    try:
+        output = manage("search_hit_rate", "--minimum", "0", env=env).strip().splitlines()
+    except BenchError as error:
+        return f"`search_hit_rate` failed: {error}"
+    return f"Name search: {output[-1]}" if output else ""
+
+
 def build_or_reuse(db: Database, args: argparse.Namespace, dev_env: dict[str, str]) -> None:
     """Migrate; seed unless the database already holds exactly N demo women."""
     say("migrating")
@@ -1412,6 +1427,7 @@ def bench(args: argparse.Namespace) -> str:
         say("collectstatic")
         manage("collectstatic", "--noinput", "-v0", env=prod_env)
         refresh = refresh_findings(prod_env) if not args.no_refresh else ""
+        hits = search_hit_rate(prod_env)
         data = explore_dataset()
         for name, count in data.facility_counts[:3]:
             say(f"  {count:>7,} women last held at {name}")
@@ -1437,6 +1453,8 @@ def bench(args: argparse.Namespace) -> str:
             cpu=cpu,
             cpu_in_process=cpu_in_process,
         )
+        if hits:
+            data.notes.insert(0, hits)
         if refresh:
             data.notes.insert(0, refresh)
         text = report(args, db, data, results, args.workers, started)
