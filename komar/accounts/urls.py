@@ -12,10 +12,7 @@ urlpatterns = [
     path("team/<uuid:code>/unlock/", views.user_unlock, name="user_unlock"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url="/account/password/done/",
-        ),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

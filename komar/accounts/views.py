@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +19,8 @@ from komar.accounts import actions
 from komar.accounts.access import get_user_for_manager, require_user_manager, users_for_manager
 from komar.accounts.forms import NewUserForm, SetPasswordForm, UserForm
 from komar.accounts.models import User
+from komar.audit.actions import write_audit
+from komar.audit.models import AuditEntry
 from komar.lib.http import client_ip
 
 
@@ -161,3 +166,25 @@ def admin_login(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     return admin.site.login(request)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own view, with the change written to Komar's audit (who, when, from where)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = "/account/password/done/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            user = self.request.user
+            assert isinstance(user, User)
+            write_audit(
+                actor=user,
+                action=AuditEntry.Action.CHANGE,
+                obj=user,
+                mother=None,
+                fields=["password"],
+                ip=client_ip(self.request),
+            )
+        return response

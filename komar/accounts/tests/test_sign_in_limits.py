@@ -92,3 +92,20 @@ def test_without_a_proxy_the_peer_address_is_used(rf, settings) -> None:
     settings.KOMAR_BEHIND_PROXY = False
     assert client_ip(rf.get("/", REMOTE_ADDR="198.51.100.7")) == "198.51.100.7"
     assert client_ip(rf.get("/", REMOTE_ADDR="junk")) is None
+
+
+def test_changing_her_own_password_is_audited(sokha) -> None:
+    from komar.audit.models import AuditEntry
+
+    client = client_for(sokha)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-phrase-42",
+            "new_password2": "another-long-phrase-42",
+        },
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(object_code=str(sokha.code))
+    assert entry.actor == sokha and entry.fields == ["password"]
