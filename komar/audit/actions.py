@@ -42,3 +42,20 @@ def write_audit(
 def do_log_file_view(*, actor: User, obj: models.Model, mother: Mother, ip: str | None) -> None:
     """Record that someone opened a woman's or child's file."""
     write_audit(actor=actor, action=AuditEntry.Action.VIEW, obj=obj, mother=mother, ip=ip)
+
+
+def do_log_list_view(
+    *, actor: User, name: str, shown: int, searched: bool = False, ip: str | None = None
+) -> None:
+    """Record that someone opened a list of women (the case list, a search, "My work", a flag
+    list): which list, how many rows it held, and whether it was a search. Never the query
+    text, never a name: "shown=12" and "search" are the whole of it."""
+    AuditEntry.objects.create(
+        actor=actor,
+        ip_address=ip,
+        action=AuditEntry.Action.VIEW,
+        object_type="list",
+        object_code=name[:40],
+        mother=None,
+        fields=[f"shown={shown}", *(["search"] if searched else [])],
+    )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from komar.accounts.models import User
-from komar.audit.actions import do_log_file_view
+from komar.audit.actions import do_log_file_view, do_log_list_view
 from komar.audit.models import AuditEntry
 from komar.cases import actions
 from komar.cases.access import (
@@ -123,6 +123,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
         page = page_of_keys(keys, per_page, number, listed_mothers, count=count)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
+    # Who looked at which list: how many women it held and whether it was a search, never
+    # the query itself.
+    do_log_list_view(
+        actor=user,
+        name="case_list",
+        shown=page.paginator.count,
+        searched=bool(filters.get("q")),
+        ip=client_ip(request),
+    )
     return render(
         request,
         "cases/case_list.html",
@@ -733,15 +742,18 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     mine = referrals_for_user(user).select_related(*related)
     incoming = mine.filter(to_organisation_id=user.organisation_id)
     outgoing = mine.filter(from_organisation_id=user.organisation_id)
-    return render(
-        request,
-        "cases/referral_list.html",
-        {
-            "waiting": list(incoming.filter(status=Referral.Status.PENDING)[:50]),
-            "answered": list(incoming.exclude(status=Referral.Status.PENDING)[:20]),
-            "sent": list(outgoing[:20]),
-        },
+    lists = {
+        "waiting": list(incoming.filter(status=Referral.Status.PENDING)[:50]),
+        "answered": list(incoming.exclude(status=Referral.Status.PENDING)[:20]),
+        "sent": list(outgoing[:20]),
+    }
+    do_log_list_view(
+        actor=user,
+        name="referral_list",
+        shown=sum(len(rows) for rows in lists.values()),
+        ip=client_ip(request),
     )
+    return render(request, "cases/referral_list.html", lists)
 
 
 @login_required

@@ -152,7 +152,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(sokha, siem_reap) -> 
     for _ in range(8):
         register(sokha, siem_reap, children=[child_inside(), child_with_grandmother()])
     assert count_queries() == few
-    assert few <= 10  # session, user, session save, facility choices, count, page, children
+    assert few <= 11  # session, user, session save, facility choices, count, page, children, audit
 
 
 def test_it_paginates(sokha, siem_reap, settings) -> None:
@@ -234,3 +234,17 @@ def test_it_lists_each_woman_of_her_scope_once_in_name_order(
             assert page.paginator.count == len(expected)
             listed += [m.name_latin for m in page.object_list]
         assert listed == expected
+
+
+def test_opening_the_list_and_searching_are_audited_without_the_query(sokha, siem_reap) -> None:
+    from komar.audit.models import AuditEntry
+
+    register(sokha, siem_reap, name_latin="Chan Thida", name_km="ចាន់ ធីតា")
+    client = client_for(sokha)
+    client.get(URL)
+    client.post(URL, {"q": "Chan Thida"}, follow=True)
+    entries = list(AuditEntry.objects.filter(object_type="list").order_by("pk"))
+    assert [e.object_code for e in entries] == ["case_list", "case_list"]
+    assert entries[0].fields == ["shown=1"]
+    assert entries[1].fields == ["shown=1", "search"]
+    assert all("Chan" not in str(e.fields) for e in entries)
