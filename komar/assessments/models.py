@@ -94,8 +94,17 @@ class Assessment(models.Model):
         verbose_name = _("best-interests assessment")
         verbose_name_plural = _("best-interests assessments")
         indexes = [
-            # "My work": assessments awaiting approval in an organisation.
-            models.Index(fields=["organisation", "status"], name="assessment_org_status_idx"),
+            # "My work": assessments awaiting approval in an organisation, the longest waiting
+            # first (read in this order, the page stops after the first rows in her scope).
+            models.Index(
+                fields=["organisation", "status", "submitted_at", "id"],
+                name="assessment_to_approve_idx",
+            ),
+            # "My work": the assessments returned to their assessor, the most recent first.
+            models.Index(
+                fields=["assessor", "status", "decided_at", "id"],
+                name="assessment_returned_idx",
+            ),
         ]
 
     def __str__(self) -> str:

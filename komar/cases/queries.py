@@ -79,16 +79,18 @@ def filter_mothers(
     return queryset
 
 
-def disjoint_scope(user: User) -> list[Q]:
-    """`scope(user)` as disjoint conditions whose union it is: "held in her facilities", then
-    "assigned to her organisation and not held in her facilities".
+def disjoint_scope(user: User, prefix: str = "", **kwargs: Any) -> list[Q]:
+    """`scope(user, prefix, **kwargs)` as disjoint conditions whose union it is: its first
+    half ("held in her facilities", say), then the second without the first ("assigned to her
+    organisation and not held in her facilities"), and so on.
 
-    The database serves an OR of the two halves by visiting every row in scope (a multi-index
-    OR on SQLite, a bitmap OR on PostgreSQL) before it counts, filters or sorts. Each half
-    alone is a range of its own index (`mother_facility_list_idx`, `mother_org_list_idx`), so a
-    UNION ALL of the halves counts and orders the list inside the indexes.
+    The database serves an OR of the halves by visiting every row in scope (a multi-index OR on
+    SQLite, a bitmap OR on PostgreSQL; a sequential scan of the table when one half is a
+    subquery, such as her organisation's grants) before it counts, filters or sorts. Each half
+    alone is a range of its own index (`mother_org_list_idx`, say), so the halves, counted
+    apart or read as a UNION ALL, are counted and ordered inside the indexes.
     """
-    condition = scope(user)
+    condition = scope(user, prefix, **kwargs)
     if condition.connector == Q.OR and not condition.negated:
         parts = [c if isinstance(c, Q) else Q(c) for c in condition.children]
     else:

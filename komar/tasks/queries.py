@@ -7,8 +7,10 @@ Flags are the stored findings (`cases.Finding`), kept current by the actions and
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -17,6 +19,7 @@ from komar.assessments.actions import APPROVER_ROLES
 from komar.assessments.models import Assessment, Determination
 from komar.cases.access import scope
 from komar.cases.models import Finding
+from komar.cases.queries import disjoint_scope
 from komar.counselling.models import CounsellingSession
 from komar.lib.rules import Rule, all_rules
 
@@ -86,19 +89,31 @@ def assessments_returned_to(user: User) -> QuerySet[Assessment]:
     )
 
 
-def open_findings(user: User, rule: Rule | None = None) -> QuerySet[Finding]:
-    """Her open flags (of one rule, if given), through the copies of the woman's scope columns
-    that each finding carries: each half of the scope is served by its partial index."""
+def _open_halves(user: User, rule: Rule | None = None) -> list[QuerySet[Finding]]:
+    """Her open flags (of one rule, if given), one queryset per half of her scope
+    (`disjoint_scope`), through the copies of the woman's scope columns that each finding
+    carries: each half is served by its own index (a partial index of the open flags, or the
+    women of her organisation's grants), where an OR of the halves reads every open flag."""
     condition = Q(resolved_at__isnull=True)
     if rule is not None:
         condition &= Q(rule_code=rule.code)
-    return Finding.objects.filter(scope(user, each=condition, mother="mother_id"))
+    halves = disjoint_scope(user, each=condition, mother="mother_id")
+    return [Finding.objects.filter(half).order_by() for half in halves]
 
 
-def findings_for_user(user: User, rule: Rule | None = None) -> QuerySet[Finding]:
+def count_findings(user: User, rule: Rule | None = None) -> int:
+    """How many open flags (of one rule, if given) are on the files she can see."""
+    first, *others = [half.values("pk") for half in _open_halves(user, rule)]
+    return first.union(*others, all=True).count()
+
+
+def findings_for_user(user: User, rule: Rule | None = None) -> QuerySet[Finding, tuple[Any, ...]]:
     """The open flags on the files she can see (of one rule, if given), the most urgent first:
-    danger before warning, then by rule, then the oldest child (nearest her stay limit) first."""
-    return open_findings(user, rule).order_by("priority", "rule_code", "born_on", "pk")
+    danger before warning, then by rule, then the oldest child (nearest her stay limit) first;
+    as (id, priority, rule, birth date) rows."""
+    columns = ("pk", "priority", "rule_code", "born_on")
+    first, *others = [half.values_list(*columns) for half in _open_halves(user, rule)]
+    return first.union(*others, all=True).order_by("priority", "rule_code", "born_on", "pk")
 
 
 def shown_findings(ids: Sequence[int]) -> QuerySet[Finding]:
@@ -126,12 +141,11 @@ class RuleCount:
 
 
 def count_by_rule(user: User) -> list[RuleCount]:
-    """How many open flags each rule raised on her files, most urgent rules first."""
-    counts = dict(
-        open_findings(user)
-        .values_list("rule_code")
-        .annotate(n=Count("pk"))
-        .values_list("rule_code", "n")
-    )
+    """How many open flags each rule raised on her files, most urgent rules first (one query
+    per half of her scope)."""
+    counts: Counter[str] = Counter()
+    for half in _open_halves(user):
+        grouped = half.values_list("rule_code").annotate(n=Count("pk"))
+        counts.update(dict(grouped.values_list("rule_code", "n")))
     rules = sorted(all_rules(), key=lambda r: (r.priority, r.code))
     return [RuleCount(r, counts[r.code]) for r in rules if counts.get(r.code)]
