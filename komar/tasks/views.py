@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -11,8 +12,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from komar.audit.actions import do_log_list_view
 from komar.cases.access import require_case_reader
-from komar.lib.paging import page_of, with_rows
+from komar.cases.models import Referral
+from komar.lib.http import client_ip
+from komar.lib.paging import page_of_keys, with_rows
 from komar.lib.rules import all_rules, rule_by_code
 from komar.tasks import queries
 
@@ -44,8 +48,13 @@ def my_work(request: HttpRequest) -> HttpResponse:
     )
     to_approve, more_to_approve = _first(queries.assessments_to_approve(user), ROWS_ON_MY_WORK)
     returned, more_returned = _first(queries.assessments_returned_to(user), ROWS_ON_MY_WORK)
-    most_urgent = queries.findings_for_user(user).values_list("pk", flat=True)[:FLAGS_ON_MY_WORK]
-    findings = with_rows(list(most_urgent), queries.shown_findings)
+    most_urgent = [row[0] for row in queries.findings_for_user(user)[:FLAGS_ON_MY_WORK]]
+    findings = with_rows(most_urgent, queries.shown_findings)
+    flag_total = sum(row.count for row in counts)
+    referrals_waiting = Referral.objects.filter(
+        to_organisation_id=user.organisation_id, status=Referral.Status.PENDING
+    ).count()
+    do_log_list_view(actor=user, name="my_work", shown=flag_total, ip=client_ip(request))
     return render(
         request,
         "tasks/my_work.html",
@@ -60,8 +69,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "returned": returned,
             "more_returned": more_returned,
             "findings": findings,
-            "flag_total": sum(row.count for row in counts),
+            "flag_total": flag_total,
             "flag_counts": counts,
+            "referrals_waiting": referrals_waiting,
         },
     )
 
@@ -74,11 +84,15 @@ def flag_list(request: HttpRequest, rule_code: str) -> HttpResponse:
     rule = rule_by_code(rule_code)
     if rule is None:
         raise Http404
-    page = page_of(
+    page = page_of_keys(
         queries.findings_for_user(user, rule),
         settings.KOMAR_CASES_PER_PAGE,
         request.GET.get("page"),
         queries.shown_findings,
+        count=partial(queries.count_findings, user, rule),
+    )
+    do_log_list_view(
+        actor=user, name=f"flags:{rule.code}", shown=page.paginator.count, ip=client_ip(request)
     )
     return render(request, "tasks/flag_list.html", {"rule": rule, "page": page})
 

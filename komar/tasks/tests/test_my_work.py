@@ -63,7 +63,9 @@ def test_the_number_of_queries_does_not_grow(
     for _ in range(2):
         mother = register(sokha, siem_reap, children=[child_inside()])
         counsel(mother.children.get(), sokha, review_on=dt.date(2020, 1, 1))
-    with django_assert_max_num_queries(14) as before:
+    with django_assert_max_num_queries(
+        16
+    ) as before:  # with the referrals waiting and the audit row
         load()
     for _ in range(6):
         mother = register(sokha, siem_reap, children=[child_inside()])
@@ -409,3 +411,25 @@ def test_the_full_lists_page_with_a_fixed_number_of_queries(
     _submitted(5, sokha, siem_reap)
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get(url, {"page": 2}).status_code == 200
+
+
+def test_referrals_waiting_for_her_organisation_are_on_my_work_and_the_visit_is_audited(
+    dara, vicheka, sophea, legal_aid
+) -> None:
+    from komar.audit.models import AuditEntry
+    from komar.cases.actions import do_refer
+
+    assert "referral waits" not in client_for(vicheka).get(URL).content.decode()
+    do_refer(
+        sophea,
+        to_organisation=legal_aid,
+        service="legal_aid",
+        reason="Needs a lawyer.",
+        override_reason="Urgent.",
+        actor=dara,
+    )
+    html = client_for(vicheka).get(URL).content.decode()
+    assert "1 referral waits for your organisation's answer." in html
+    assert reverse("cases:referral_list") in html
+    entry = AuditEntry.objects.filter(object_type="list", object_code="my_work").last()
+    assert entry is not None and entry.actor == vicheka and entry.fields[0].startswith("shown=")
