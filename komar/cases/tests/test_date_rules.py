@@ -277,15 +277,26 @@ def test_consent_cannot_be_dated_before_her_birth(sokha, sophea) -> None:
     assert not sophea.consents.exists()
 
 
-def test_a_birth_before_1900_or_before_the_mother_is_refused(sokha, siem_reap) -> None:
+def test_a_birth_before_1900_before_the_mother_or_before_her_admission_is_refused(
+    sokha, siem_reap
+) -> None:
+    # Born 2 March 1995, admitted 10 January 2026, pregnant.
     mother = register(
         sokha, siem_reap, is_pregnant=True, expected_delivery_date=dt.date(2026, 4, 1)
     )
     url = reverse("cases:mother_birth", args=[mother.code])
+    client = client_for(sokha)
     baby = {"name_latin": "Baby Sok", "sex": "female", "birth_registration": "not_registered"}
-    assert "A date before 1900" in html(
-        client_for(sokha).post(url, baby | {"date_of_birth": "0001-01-01"})
-    )
+    page = html(client.post(url, baby | {"date_of_birth": "0001-01-01"}))
+    assert "A date before 1900" in page
+    page = html(client.post(url, baby | {"date_of_birth": "1990-01-01"}))
+    assert "before the mother" in page
+    page = html(client.post(url, baby | {"date_of_birth": "2025-12-20"}))
+    assert "The birth is before her admission to custody" in page
+    assert not mother.children.exists()
+    # The day after her admission is a birth in custody.
+    assert client.post(url, baby | {"date_of_birth": "2026-01-11"}).status_code == 302
+    assert mother.children.get().born_in_custody
 
 
 # The date boxes: day, month and year, whatever the browser's language.
