@@ -17,6 +17,8 @@ from komar.assessments.models import Assessment, Determination
 from komar.cases import date_rules
 from komar.cases.date_rules import History, Problem, Stay
 from komar.cases.models import Child, Consent, CustodyEpisode, Mother, Placement
+from komar.casework.actions import document_problems, note_problems
+from komar.casework.models import CaseNote, Document
 from komar.counselling.actions import session_problems
 from komar.counselling.models import ChildDecision, CounsellingSession
 
@@ -41,8 +43,9 @@ def _reports(mother_code: str, record: object, problems: list[Problem]) -> Itera
 
 
 def find_broken(mother_ids: list[int] | None = None) -> Iterator[Broken]:
-    """Each record breaking a rule, woman by woman, in batches (a fixed number of queries per
-    batch of 2,000 women)."""
+    """Each record breaking a rule (her own, her custody, her children's, the workflows' about
+    them, her case notes and documents), woman by woman, in batches: a fixed number of queries
+    per batch of 2,000 women."""
     ids = (
         mother_ids
         if mother_ids is not None
@@ -78,6 +81,18 @@ def _batch(ids: list[int]) -> Iterator[Broken]:
     determinations = defaultdict(list)
     for t in Determination.objects.filter(child__mother_id__in=ids):
         determinations[t.child_id].append(t)
+    # Only the columns the rules read: a note's text can be long, and there are many notes.
+    notes = defaultdict(list)
+    for n in CaseNote.objects.filter(mother_id__in=ids).only("code", "mother", "child", "held_on"):
+        notes[n.mother_id].append(n)
+    # A removed document is on no file any more, and nobody can correct it: not checked.
+    documents = defaultdict(list)
+    for f in (
+        Document.objects.attached()
+        .filter(mother_id__in=ids)
+        .only("code", "mother", "child", "kind", "dated_on")
+    ):
+        documents[f.mother_id].append(f)
 
     for pk in ids:
         mother = mothers[pk]
@@ -162,3 +177,19 @@ def _batch(ids: list[int]) -> Iterator[Broken]:
                 mother, held_on=s.held_on, stage=s.stage, children=decided, history=history
             )
             yield from _reports(code, s, [p for _child, p in found])
+        for n in notes[pk]:
+            about = by_pk.get(n.child_id) if n.child_id is not None else None
+            yield from _reports(
+                code,
+                n,
+                note_problems(mother, held_on=n.held_on, child=about, history=history),
+            )
+        for f in documents[pk]:
+            about = by_pk.get(f.child_id) if f.child_id is not None else None
+            yield from _reports(
+                code,
+                f,
+                document_problems(
+                    mother, dated_on=f.dated_on, kind=f.kind, child=about, history=history
+                ),
+            )

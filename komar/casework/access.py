@@ -24,10 +24,14 @@ def get_note_for_user(request: HttpRequest, code: uuid.UUID) -> CaseNote:
 
 
 def get_document_for_user(request: HttpRequest, code: uuid.UUID) -> Document:
+    """A document on a file in her scope. A removed one is gone for everyone: a 404."""
     user = require_case_reader(request)
     try:
         return (
-            Document.objects.select_related("mother").filter(scope(user, "mother__")).get(code=code)
+            Document.objects.attached()
+            .select_related("mother", "child", "uploaded_by")
+            .filter(scope(user, "mother__"))
+            .get(code=code)
         )
     except Document.DoesNotExist:
         raise Http404 from None

@@ -22,11 +22,16 @@ from komar.casework import files
 from komar.casework.models import CaseNote, Document
 
 
-def note_problems(mother: Mother, *, held_on: dt.date, child: Child | None) -> list[Problem]:
+def note_problems(
+    mother: Mother, *, held_on: dt.date, child: Child | None, history: History | None = None
+) -> list[Problem]:
     """A note: not in the future, not before 1900, not before her birth, and not before the
-    birth of the child it is about."""
+    birth of the child it is about. (`history`: her dates, when the caller has read them.)"""
     problems = check_event(
-        History.of(mother), field_name="held_on", day=held_on, what=_("The note")
+        history if history is not None else History.of(mother),
+        field_name="held_on",
+        day=held_on,
+        what=_("The note"),
     )
     if not problems and child is not None:
         problems += check_about_child(
@@ -39,15 +44,24 @@ def note_problems(mother: Mother, *, held_on: dt.date, child: Child | None) -> l
 
 
 def document_problems(
-    mother: Mother, *, dated_on: dt.date, kind: str, child: Child | None
+    mother: Mother,
+    *,
+    dated_on: dt.date,
+    kind: str,
+    child: Child | None,
+    history: History | None = None,
 ) -> list[Problem]:
     """The date on a document: not in the future, not before 1900, and not before the birth
-    of the one it is about. A family book is the household's: it may be older than both."""
+    of the one it is about. A family book is the household's: it may be older than both.
+    (`history`: her dates, when the caller has read them.)"""
     if kind == Document.Kind.FAMILY_BOOK:
         return plain_date("dated_on", dated_on)
     if child is None:
         return check_event(
-            History.of(mother), field_name="dated_on", day=dated_on, what=_("The document")
+            history if history is not None else History.of(mother),
+            field_name="dated_on",
+            day=dated_on,
+            what=_("The document"),
         )
     return plain_date("dated_on", dated_on) or check_about_child(
         field_name="dated_on",
@@ -196,6 +210,40 @@ def do_attach_document(
         files.remove(name)
         raise
     return document
+
+
+@transaction.atomic
+def do_remove_document(
+    document: Document, *, reason: str, actor: User, ip: str | None = None
+) -> Document:
+    """Remove a document attached by mistake, saying why. The row is kept, hidden everywhere;
+    the file's bytes are deleted once the removal is committed (a mistaken upload is often
+    another person's papers), and never before: a rolled-back removal keeps its file.
+
+    The audit row names the fields, never the reason's text. Removing it twice is refused."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidAction("a removal needs a reason")
+    current = Document.objects.select_for_update().select_related("mother").get(pk=document.pk)
+    if current.removed_at is not None:
+        raise InvalidAction("the document was already removed")
+    current.removed_at = timezone.now()
+    current.removed_by = actor
+    current.removal_reason = reason
+    current.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    write_audit(
+        actor=actor,
+        action=AuditEntry.Action.DELETE,
+        obj=current,
+        mother=current.mother,
+        fields=["removed_at", "removal_reason"],
+        ip=ip,
+    )
+    name = current.storage_name
+    # Robust: a file that cannot be deleted is logged, and the committed removal stands (the
+    # file is never served again, whatever is on disk).
+    transaction.on_commit(lambda: files.remove(name), robust=True)
+    return current
 
 
 def do_log_document_download(*, actor: User, document: Document, ip: str | None) -> None:

@@ -125,3 +125,18 @@ class DocumentForm(ConfirmsDates, _AboutAChild):
                 )
             )
         return cleaned
+
+
+class DocumentRemovalForm(forms.Form):
+    """Why a document attached by mistake is removed (required, kept with the document)."""
+
+    reason = forms.CharField(
+        label=_("Why it is removed"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: another woman's ID card; the wrong page was scanned."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_long_text(self)

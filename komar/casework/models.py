@@ -69,6 +69,12 @@ class CaseNote(models.Model):
         return link("casework:note_edit", self.code)
 
 
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def attached(self) -> DocumentQuerySet:
+        """The documents on her file: not those removed as attached by mistake."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Document(models.Model):
     """A scan or photo attached to a woman's file or to one of her children.
 
@@ -120,6 +126,21 @@ class Document(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Removed when it was attached by mistake: the row stays (who attached it, when, and why it
+    # was removed), the file itself is deleted, and the document is shown nowhere again.
+    removed_at = models.DateTimeField(_("removed on"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("removed by"),
+    )
+    removal_reason = models.TextField(_("why it was removed"), blank=True, editable=False)
+
+    objects = DocumentQuerySet.as_manager()
 
     # Names the audit records for what is not a plain field (see audit_tags.field_label).
     AUDIT_LABELS = {"file": _("file")}

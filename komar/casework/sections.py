@@ -62,16 +62,18 @@ class DocumentRow:
 def _documents(page: WomanFile) -> dict[str, Any]:
     names = page.child_names()
     documents = list(
-        Document.objects.filter(mother=page.mother).select_related("uploaded_by")[
-            : DOCUMENTS_SHOWN + 1
-        ]
+        Document.objects.attached()
+        .filter(mother=page.mother)
+        .select_related("uploaded_by")[: DOCUMENTS_SHOWN + 1]
     )
     rows = [DocumentRow(d, names.get(d.child_id or 0, "")) for d in documents[:DOCUMENTS_SHOWN]]
     return {"documents": rows, "more_documents": len(documents) > DOCUMENTS_SHOWN}
 
 
 def _child_documents(page: ChildPage) -> dict[str, Any]:
-    documents = list(page.child.documents.select_related("uploaded_by")[: DOCUMENTS_SHOWN + 1])
+    documents = list(
+        page.child.documents.attached().select_related("uploaded_by")[: DOCUMENTS_SHOWN + 1]
+    )
     rows = [DocumentRow(d, "") for d in documents[:DOCUMENTS_SHOWN]]
     return {"documents": rows, "more_documents": len(documents) > DOCUMENTS_SHOWN}
 

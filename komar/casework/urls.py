@@ -10,4 +10,5 @@ urlpatterns = [
     path("women/<uuid:code>/documents/", views.document_list, name="document_list"),
     path("women/<uuid:code>/documents/new/", views.document_new, name="document_new"),
     path("documents/<uuid:code>/", views.document_file, name="document_file"),
+    path("documents/<uuid:code>/remove/", views.document_remove, name="document_remove"),
 ]

@@ -1,4 +1,4 @@
-"""Case notes and documents on a woman's file: write, correct, list, attach and open."""
+"""Case notes and documents on a woman's file: write, correct, list, attach, open and remove."""
 
 from __future__ import annotations
 
@@ -24,7 +24,12 @@ from komar.cases.actions import DatesRefused, EditConflict, InvalidAction
 from komar.cases.models import Child, Mother
 from komar.casework import actions, files
 from komar.casework.access import get_document_for_user, get_note_for_user, may_correct_note
-from komar.casework.forms import CaseNoteEditForm, CaseNoteForm, DocumentForm
+from komar.casework.forms import (
+    CaseNoteEditForm,
+    CaseNoteForm,
+    DocumentForm,
+    DocumentRemovalForm,
+)
 from komar.casework.models import CaseNote, Document
 from komar.casework.sections import DocumentRow, NoteRow
 from komar.lib.conflicts import field_differences
@@ -198,7 +203,9 @@ def document_list(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     child = _her_child(request, mother)
     with transaction.atomic():
         do_log_file_view(actor=user, obj=mother, mother=mother, ip=client_ip(request))
-    documents = Document.objects.filter(mother=mother).select_related("uploaded_by", "child")
+    documents = (
+        Document.objects.attached().filter(mother=mother).select_related("uploaded_by", "child")
+    )
     if child is not None:
         documents = documents.filter(child=child)
     page = Paginator(documents, settings.KOMAR_CASES_PER_PAGE).get_page(request.GET.get("page"))
@@ -241,3 +248,34 @@ def document_file(request: HttpRequest, code: uuid.UUID) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_remove(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Remove a document attached by mistake: the page names it and asks why; posting removes
+    it (its file is deleted, the record of it kept)."""
+    user = require_case_writer(request)
+    document = get_document_for_user(request, code)
+    mother = document.mother
+    form = DocumentRemovalForm(request.POST or None)
+    if request.method == "GET":
+        # The page names the document: opening it is a view of her file.
+        with transaction.atomic():
+            do_log_file_view(actor=user, obj=document, mother=mother, ip=client_ip(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_remove_document(
+                document, reason=form.cleaned_data["reason"], actor=user, ip=client_ip(request)
+            )
+        except InvalidAction:
+            # Removed by someone else meanwhile: it is gone, as she wanted.
+            raise Http404 from None
+        messages.success(request, _("Document removed."))
+        about = document.child or mother
+        return redirect(about.get_absolute_url())
+    return render(
+        request,
+        "casework/document_remove.html",
+        {"form": form, "mother": mother, "document": document},
+    )

@@ -8,7 +8,12 @@ from komar.casework.tests.factories import attach, note
 from komar.conftest import client_for, make_user
 
 MISSING = "00000000-0000-0000-0000-000000000000"
-WRITES = {"casework:note_new", "casework:note_edit", "casework:document_new"}
+WRITES = {
+    "casework:note_new",
+    "casework:note_edit",
+    "casework:document_new",
+    "casework:document_remove",
+}
 
 
 @pytest.fixture
@@ -33,6 +38,11 @@ def all_urls(sophea, records):
             "casework:document_file",
             reverse("casework:document_file", args=[document_code]),
             {"GET"},
+        ),
+        (
+            "casework:document_remove",
+            reverse("casework:document_remove", args=[document_code]),
+            {"GET", "POST"},
         ),
     ]
 
@@ -90,6 +100,7 @@ def test_it_answers_404_for_unknown_codes(sokha) -> None:
         "casework:document_list",
         "casework:document_new",
         "casework:document_file",
+        "casework:document_remove",
     ]:
         assert client.get(reverse(name, args=[MISSING])).status_code == 404, name
 

@@ -1,5 +1,6 @@
 """End to end in Chromium: a social worker writes a case note, attaches a photo of a birth
-certificate and a scanned court paper, and opens both, in English."""
+certificate and a scanned court paper, and opens both, in English; and removes a document
+attached by mistake."""
 
 from __future__ import annotations
 
@@ -113,6 +114,40 @@ def test_write_a_case_note_then_attach_and_open_documents(
     assert views.count() == 2
 
 
+def test_remove_a_document_attached_by_mistake(
+    page: Page, live_server: LiveServer, sokha: User, sophea: Mother, shot: Shot
+) -> None:
+    from komar.casework import files
+    from komar.casework.tests.factories import attach
+
+    kept = attach(sophea, sokha, kind="court_papers")
+    mistaken = attach(sophea, sokha, png_bytes(), kind="national_id")
+    log_in(page, live_server, sokha)
+    page.goto(f"{live_server.url}{sophea.get_absolute_url()}")
+    section = page.locator("#documents")
+    section.locator(f"li[data-document='{mistaken.code}']").get_by_role(
+        "link", name="Remove"
+    ).click()
+    expect(page.locator("h1")).to_have_text("Remove a document")
+    expect(page.locator("#document")).to_contain_text("National ID card")
+    page.get_by_role("button", name="Remove the document").click()  # no reason: refused
+    expect(page.locator("#error-summary")).to_contain_text("1 answer needs correcting")
+    page.get_by_label("Why it is removed").fill("Another woman's ID card, scanned with hers.")
+    shot("1-remove")
+    page.get_by_role("button", name="Remove the document").click()
+
+    expect(page).to_have_url(re.compile(rf"/women/{sophea.code}/$"))
+    expect(page.locator(".messages")).to_contain_text("Document removed.")
+    expect(section.locator(f"li[data-document='{mistaken.code}']")).to_have_count(0)
+    expect(section.locator(f"li[data-document='{kept.code}']")).to_have_count(1)
+    shot("2-file-after-removal")
+    mistaken.refresh_from_db()
+    assert mistaken.removed_by == sokha and mistaken.removed_at is not None
+    assert not files.exists(mistaken.storage_name)  # deleted once the removal committed
+    response = page.request.get(f"{live_server.url}{mistaken.get_absolute_url()}")
+    assert response.status == 404
+
+
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1366, "height": 768}
 
@@ -129,7 +164,7 @@ def test_the_casework_pages_fit_a_phone_and_pass_axe(
     long_words = "ពិភាក្សាអំពីការថែទាំកូននៅពេលម្ដាយត្រូវដោះលែងពីពន្ធនាគារ" * 4
     written = note(sophea, sokha, child=child, discussed=long_words, agreed=long_words)
     attach(sophea, sokha, png_bytes(), child=child, kind="birth_certificate", note=long_words[:300])
-    attach(sophea, sokha)
+    card = attach(sophea, sokha)
     log_in(page, live_server, sokha)
     axe = Axe()
     problems = {}
@@ -141,6 +176,7 @@ def test_the_casework_pages_fit_a_phone_and_pass_axe(
         reverse("casework:note_list", args=[sophea.code]),
         reverse("casework:document_new", args=[sophea.code]),
         reverse("casework:document_list", args=[sophea.code]),
+        reverse("casework:document_remove", args=[card.code]),
     ]:
         page.set_viewport_size(PHONE)
         page.goto(f"{live_server.url}{url}")
