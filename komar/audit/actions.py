@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -12,6 +12,18 @@ from komar.audit.models import AuditEntry
 if TYPE_CHECKING:
     from komar.accounts.models import User
     from komar.cases.models import Mother
+
+
+# Checks every audited write passes first (views are not writes), registered at start-up by the
+# apps above: the registry refuses any change to a closed case (`cases.actions.refuse_closed`).
+# A check raises to refuse; the caller's transaction then rolls back whatever it wrote.
+WriteCheck = Callable[[str, models.Model, "Mother | None"], None]
+WRITE_CHECKS: list[WriteCheck] = []
+
+
+def register_write_check(check: WriteCheck) -> None:
+    if check not in WRITE_CHECKS:
+        WRITE_CHECKS.append(check)
 
 
 def write_audit(
@@ -27,6 +39,9 @@ def write_audit(
     """One audit row for one record. `obj` must have a `code`; values are never stored.
 
     `confirmed` names the improbable dates the actor confirmed as right (no values either)."""
+    if action != AuditEntry.Action.VIEW:
+        for check in WRITE_CHECKS:
+            check(action, obj, mother)
     return AuditEntry.objects.create(
         actor=actor,
         ip_address=ip,

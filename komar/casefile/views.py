@@ -57,7 +57,10 @@ def _composed(
     context: dict[str, Any],
 ) -> HttpResponse:
     """A page made of sections: the page's own context, then each section it may show."""
-    context = {**context, "can_write": page.user.can_write_cases, "today": page.today}
+    # A closed case is read-only: no section offers to change it (and the actions refuse).
+    mother = page.mother if isinstance(page, WomanFile | ChildPage) else None
+    writable = page.user.can_write_cases and not (mother is not None and mother.is_closed)
+    context = {**context, "can_write": writable, "today": page.today}
     return render(
         request, template, {**context, "sections": _render(request, sections, page, context)}
     )

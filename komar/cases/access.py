@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from komar.accounts.models import Organisation, User
-from komar.cases.models import AccessGrant, Child, Consent, Mother, Referral
+from komar.cases.models import AccessGrant, Child, Closure, Consent, Mother, Referral
 
 
 def _user(request: HttpRequest) -> User:
@@ -169,4 +169,20 @@ def get_referral_for_user(request: HttpRequest, code: uuid.UUID) -> Referral:
             .get(code=code)
         )
     except Referral.DoesNotExist:
+        raise Http404 from None
+
+
+def get_closure_for_user(request: HttpRequest, code: uuid.UUID) -> Closure:
+    user = _user(request)
+    try:
+        if not user.can_read_cases:
+            raise Closure.DoesNotExist
+        return (
+            Closure.objects.select_related(
+                "mother__latest_episode__facility", "requested_by", "decided_by", "reopened_by"
+            )
+            .filter(scope(user, "mother__"))
+            .get(code=code)
+        )
+    except Closure.DoesNotExist:
         raise Http404 from None

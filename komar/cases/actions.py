@@ -10,19 +10,23 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from komar.accounts.models import Organisation, Role, User
 from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
-from komar.cases import date_rules
+from komar.cases import date_rules, numbers
+from komar.cases.access import scope
 from komar.cases.date_rules import History, Problem, Stay
 from komar.cases.findings import refresh_for
 from komar.cases.models import (
     AccessGrant,
     Child,
+    Closure,
     Consent,
     CustodyEpisode,
     Mother,
@@ -47,6 +51,10 @@ class EditConflict(Exception):
 
 class InvalidAction(Exception):
     """The action does not fit the record's state (e.g. releasing a woman not in custody)."""
+
+
+class ConsentWithdrawn(InvalidAction):
+    """A referral made with her consent is accepted after she withdrew it."""
 
 
 class DatesRefused(InvalidAction):
@@ -119,8 +127,22 @@ def do_register_mother(
         mother=mother_data, episode=episode_data, children=children
     )
     confirmations = enforce_dates([p for _part, p in found], confirmed)
+    facility = episode_data.get("facility") if episode_data is not None else None
+    prefix = numbers.prefix_for(facility, mother_data.get("province"))
+    (case_number,) = numbers.take(prefix, timezone.localdate().year)
+    # The social worker who registers a woman of her own organisation is responsible for her
+    # until a supervisor reassigns her.
+    worker = (
+        actor
+        if actor.role == Role.SOCIAL_WORKER and actor.organisation_id == organisation.pk
+        else None
+    )
     mother = Mother.objects.create(
-        **_model_fields(mother_data), organisation=organisation, created_by=actor
+        **_model_fields(mother_data),
+        organisation=organisation,
+        created_by=actor,
+        case_number=case_number,
+        assigned_worker=worker,
     )
     write_audit(
         actor=actor,
@@ -151,7 +173,8 @@ def _open_episode(
     mother.latest_episode = episode
     mother.facility = episode.facility
     mother.legal_status = episode.legal_status
-    mother.save(update_fields=["latest_episode", "facility", "legal_status"])
+    mother.admitted_on = episode.admission_date
+    mother.save(update_fields=["latest_episode", "facility", "legal_status", "admitted_on"])
     write_audit(
         actor=actor,
         action=Created,
@@ -215,10 +238,7 @@ def _start_placement(
     placement = Placement.objects.create(child=child, recorded_by=actor, **values)
     child.current_placement = placement
     child.save(update_fields=["current_placement"])
-    inside = Child.objects.filter(
-        mother_id=child.mother_id, current_placement__kind=Placement.Kind.WITH_MOTHER
-    ).count()
-    Mother.objects.filter(pk=child.mother_id).update(children_inside=inside)
+    _count_children_inside(child.mother_id)
     write_audit(
         actor=actor,
         action=Created,
@@ -228,6 +248,17 @@ def _start_placement(
         ip=ip,
     )
     return placement
+
+
+def _count_children_inside(mother_id: int) -> None:
+    """Her copies of how many children live inside with her, and the eldest one's birth date
+    (the case list's filter and its "nearest stay limit" order)."""
+    inside = Child.objects.filter(
+        mother_id=mother_id, current_placement__kind=Placement.Kind.WITH_MOTHER
+    ).aggregate(count=models.Count("pk"), eldest=models.Min("date_of_birth"))
+    Mother.objects.filter(pk=mother_id).update(
+        children_inside=inside["count"], eldest_inside_born_on=inside["eldest"]
+    )
 
 
 @transaction.atomic
@@ -298,12 +329,16 @@ def do_change_episode(
             ip=ip,
             confirmed=confirmations,
         )
-    if episode.mother.latest_episode_id == episode.pk and {"facility", "legal_status"} & set(
-        changed
-    ):
+    if episode.mother.latest_episode_id == episode.pk and {
+        "facility",
+        "legal_status",
+        "admission_date",
+    } & set(changed):
         # Her scope and the case list follow her latest episode.
         Mother.objects.filter(pk=episode.mother_id).update(
-            facility=updated.facility, legal_status=updated.legal_status
+            facility=updated.facility,
+            legal_status=updated.legal_status,
+            admitted_on=updated.admission_date,
         )
     if "facility" in changed and updated.is_open:
         # A corrected facility: children recorded inside with her are in the corrected one too.
@@ -547,6 +582,8 @@ def do_change_child(
             ip=ip,
             confirmed=confirmations,
         )
+        if "date_of_birth" in changed:
+            _count_children_inside(child.mother_id)
         refresh_for(child.mother)
     return updated
 
@@ -701,6 +738,12 @@ def do_answer_referral(
         raise InvalidAction("only the receiving organisation answers a referral")
     if not accept and not reason.strip():
         raise InvalidAction("a declined referral needs a reason")
+    if accept and not referral.override_reason:
+        consent = referral.consent
+        if consent is None or not Consent.objects.filter(
+            pk=consent.pk, withdrawn_on__isnull=True
+        ).exists():
+            raise ConsentWithdrawn("she withdrew the consent the referral relied on")
     referral.status = Referral.Status.ACCEPTED if accept else Referral.Status.DECLINED
     referral.answered_by = actor
     referral.answered_at = timezone.now()
@@ -722,3 +765,230 @@ def do_answer_referral(
             referral=referral,
         )
     return referral
+
+
+# -- Who is responsible for her case --------------------------------------------------------
+
+SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+WORKER_ROLES = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
+
+
+def may_assign(actor: User, mother: Mother) -> bool:
+    """A supervisor (or administrator) of her organisation assigns her case."""
+    return (
+        actor.is_active
+        and actor.role in SUPERVISING_ROLES
+        and actor.organisation_id == mother.organisation_id
+    )
+
+
+def assignable_workers(organisation_id: int) -> models.QuerySet[User]:
+    """Who may be responsible for a woman of this organisation: its active social workers and
+    supervisors."""
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=WORKER_ROLES
+    ).order_by("full_name", "username")
+
+
+def assignable_legal_officers(mother: Mother) -> models.QuerySet[User]:
+    """The active legal officers who may see her file (her organisation's, or of an
+    organisation she shares it with)."""
+    organisations = Mother.objects.filter(pk=mother.pk).values("organisation_id")
+    granted = AccessGrant.objects.filter(mother=mother, ended_at__isnull=True).values(
+        "organisation_id"
+    )
+    candidates = User.objects.filter(is_active=True, role=Role.LEGAL_OFFICER).filter(
+        models.Q(organisation_id__in=organisations) | models.Q(organisation_id__in=granted)
+    )
+    return candidates.filter(
+        pk__in=[
+            u.pk for u in candidates if Mother.objects.filter(scope(u), pk=mother.pk).exists()
+        ]
+    ).order_by("full_name", "username")
+
+
+@transaction.atomic
+def do_assign(
+    mothers: Iterable[Mother],
+    *,
+    worker: User | None,
+    actor: User,
+    set_legal_officer: bool = False,
+    legal_officer: User | None = None,
+    ip: str | None = None,
+) -> int:
+    """Make `worker` responsible for these women (and with `set_legal_officer`,
+    `legal_officer` their legal officer; None clears it). All or nothing: a woman the actor
+    may not assign, or a worker or officer who may not take her, refuses the whole
+    change. Returns how many changed."""
+    changed = 0
+    for mother in Mother.objects.select_for_update().filter(pk__in=[m.pk for m in mothers]):
+        if not may_assign(actor, mother):
+            raise InvalidAction("only a supervisor of her organisation assigns her case")
+        if worker is not None and not assignable_workers(mother.organisation_id).filter(
+            pk=worker.pk
+        ):
+            raise InvalidAction("the worker does not work for her organisation")
+        fields: dict[str, Any] = {}
+        if mother.assigned_worker_id != (worker.pk if worker else None):
+            fields["assigned_worker"] = worker
+        if set_legal_officer:
+            officer = legal_officer
+            if officer is not None and not assignable_legal_officers(mother).filter(
+                pk=officer.pk
+            ):
+                raise InvalidAction("the legal officer may not see her file")
+            if mother.assigned_legal_officer_id != (officer.pk if officer else None):
+                fields["assigned_legal_officer"] = officer
+        if not fields:
+            continue
+        for name, value in fields.items():
+            setattr(mother, name, value)
+        mother.version = F("version") + 1
+        mother.save(update_fields=[*fields, "version"])
+        write_audit(actor=actor, action=Changed, obj=mother, mother=mother, fields=fields, ip=ip)
+        changed += 1
+    return changed
+
+
+# -- Closing and reopening a case -------------------------------------------------------------
+
+
+class CaseClosed(PermissionDenied):
+    """A write to a closed case (shown as the "Not allowed" page, with this message)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            gettext("Her case is closed: her file is read-only. Reopen the case to change it.")
+        )
+
+
+def refuse_closed(action: str, obj: models.Model, mother: Mother | None) -> None:
+    """The write check (`audit.actions.WRITE_CHECKS`) that keeps a closed case read-only. Her
+    closure itself, and withdrawing a consent (her right at any time), pass."""
+    if mother is None or isinstance(obj, Closure):
+        return
+    if isinstance(obj, Consent) and action == Changed:
+        return
+    if Mother.objects.filter(pk=mother.pk, is_closed=True).exists():
+        raise CaseClosed
+
+
+def may_close(actor: User, mother: Mother) -> bool:
+    """Her organisation's case workers ask to close her case (a supervisor closes it)."""
+    return actor.can_write_cases and actor.organisation_id == mother.organisation_id
+
+
+def open_closure(mother: Mother) -> Closure | None:
+    """Her closure waiting for a supervisor or in force, if any."""
+    return (
+        Closure.objects.filter(
+            mother=mother, status__in=[Closure.Status.PENDING, Closure.Status.CLOSED]
+        )
+        .select_related("requested_by", "decided_by")
+        .first()
+    )
+
+
+@transaction.atomic
+def do_request_closure(
+    mother: Mother, *, reason: str, note: str, actor: User, ip: str | None = None
+) -> Closure:
+    """Ask to close her case. A supervisor (or administrator) who asks closes it at once."""
+    mother = Mother.objects.select_for_update().get(pk=mother.pk)
+    if not may_close(actor, mother):
+        raise InvalidAction("only her organisation's case workers close her case")
+    if mother.is_closed or open_closure(mother) is not None:
+        raise InvalidAction("her case is already closed or waiting to be closed")
+    if reason == Closure.Reason.OTHER and not note.strip():
+        raise InvalidAction("closing for another reason needs a note")
+    closure = Closure.objects.create(
+        mother=mother, reason=reason, note=note.strip(), requested_by=actor
+    )
+    write_audit(
+        actor=actor,
+        action=Created,
+        obj=closure,
+        mother=mother,
+        fields=["reason", *(["note"] if closure.note else [])],
+        ip=ip,
+    )
+    if actor.role in SUPERVISING_ROLES:
+        _decide(closure, mother, approve=True, note="", actor=actor, ip=ip)
+    return closure
+
+
+def may_decide_closure(actor: User, closure: Closure) -> bool:
+    return (
+        actor.is_active
+        and actor.role in SUPERVISING_ROLES
+        and actor.organisation_id == closure.mother.organisation_id
+    )
+
+
+@transaction.atomic
+def do_decide_closure(
+    closure: Closure, *, approve: bool, note: str, actor: User, ip: str | None = None
+) -> Closure:
+    """A supervisor of her organisation approves the closure (her case is then closed) or
+    refuses it, saying why."""
+    closure = Closure.objects.select_for_update().select_related("mother").get(pk=closure.pk)
+    if closure.status != Closure.Status.PENDING:
+        raise InvalidAction("the closure was already decided")
+    if not may_decide_closure(actor, closure):
+        raise InvalidAction("only a supervisor of her organisation decides")
+    if not approve and not note.strip():
+        raise InvalidAction("a refusal needs a reason")
+    mother = Mother.objects.select_for_update().get(pk=closure.mother_id)
+    _decide(closure, mother, approve=approve, note=note, actor=actor, ip=ip)
+    return closure
+
+
+def _decide(
+    closure: Closure, mother: Mother, *, approve: bool, note: str, actor: User, ip: str | None
+) -> None:
+    closure.status = Closure.Status.CLOSED if approve else Closure.Status.REFUSED
+    closure.decided_by = actor
+    closure.decided_at = timezone.now()
+    closure.decision_note = note.strip()
+    closure.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    write_audit(
+        actor=actor,
+        action=Changed,
+        obj=closure,
+        mother=mother,
+        fields=["status", *(["decision_note"] if closure.decision_note else [])],
+        ip=ip,
+    )
+    if approve:
+        Mother.objects.filter(pk=mother.pk).update(is_closed=True, version=F("version") + 1)
+        refresh_for(mother)  # out of the rules: her open flags are resolved
+
+
+@transaction.atomic
+def do_reopen(mother: Mother, *, reason: str, actor: User, ip: str | None = None) -> Closure:
+    """Reopen her closed case, saying why. Her file is writable again and the rules apply."""
+    mother = Mother.objects.select_for_update().get(pk=mother.pk)
+    closure = open_closure(mother)
+    if not mother.is_closed or closure is None or closure.status != Closure.Status.CLOSED:
+        raise InvalidAction("her case is not closed")
+    if not may_close(actor, mother):
+        raise InvalidAction("only her organisation's case workers reopen her case")
+    if not reason.strip():
+        raise InvalidAction("reopening needs a reason")
+    closure.status = Closure.Status.REOPENED
+    closure.reopened_by = actor
+    closure.reopened_at = timezone.now()
+    closure.reopen_reason = reason.strip()
+    closure.save(update_fields=["status", "reopened_by", "reopened_at", "reopen_reason"])
+    Mother.objects.filter(pk=mother.pk).update(is_closed=False, version=F("version") + 1)
+    write_audit(
+        actor=actor,
+        action=Changed,
+        obj=closure,
+        mother=mother,
+        fields=["status", "reopen_reason"],
+        ip=ip,
+    )
+    refresh_for(mother)
+    return closure

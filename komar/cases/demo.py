@@ -40,9 +40,11 @@ from django.db import connections, models, router, transaction
 from django.db.models import ForeignObjectRel, ProtectedError, QuerySet, RestrictedError
 
 from komar.accounts.models import Organisation, Role, User
+from komar.cases import numbers
 from komar.cases.models import (
     AccessGrant,
     Child,
+    Closure,
     Consent,
     CustodyEpisode,
     Mother,
@@ -139,6 +141,7 @@ class UserSpec:
 USERS = (
     UserSpec("sokha", Role.SOCIAL_WORKER, "ngo", SIEM_REAP, "ជា សុខា", language="km"),
     UserSpec("dara", Role.SUPERVISOR, "ngo", SIEM_REAP, "Heng Dara"),
+    UserSpec("leakhena", Role.SOCIAL_WORKER, "ngo", SIEM_REAP, "Chan Leakhena"),
     UserSpec("vicheka", Role.LEGAL_OFFICER, "legal_aid", f"{SIEM_REAP}|{CC2}", "Lim Vicheka"),
     UserSpec("monitor", Role.FACILITY_MONITOR, "prisons", "all", "Ouk Sambath"),
     UserSpec("researcher", Role.RESEARCHER, "ngo", "", "Keo Bopha"),
@@ -428,6 +431,7 @@ class WomanRows:
     episodes: list[CustodyEpisode] = field(default_factory=list)
     children: list[ChildRows] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
+    closure: Closure | None = None
 
 
 @dataclass(frozen=True)
@@ -549,7 +553,33 @@ class Generator(Draws):
                 mother.is_pregnant = False
                 mother.expected_delivery_date = None
         rows.consents = self.consents(mother, custody)
+        rows.closure = self.closure(rows, custody)
         return rows
+
+    def closure(self, rows: WomanRows, custody: Custody) -> Closure | None:
+        """Some NGO cases of released women whose children all live outside are closed by the
+        supervisor (drawn from her code, so the rest of the data is as without closures)."""
+        mother = rows.mother
+        if custody.ended_on is None or mother.organisation_id != self.ref.organisations["ngo"].pk:
+            return None
+        inside = any(
+            p.end_date is None and p.kind == Placement.Kind.WITH_MOTHER
+            for c in rows.children
+            for p in c.placements
+        )
+        if mother.code.int % 2 or inside:
+            return None
+        mother.is_closed = True
+        return Closure(
+            code=self.code(),
+            mother=mother,
+            reason=Closure.Reason.SETTLED,
+            status=Closure.Status.CLOSED,
+            requested_by=mother.assigned_worker or self.ref.users["dara"],
+            requested_at=self.ref.now,
+            decided_by=self.ref.users["dara"],
+            decided_at=self.ref.now,
+        )
 
     def inside_births(self, count: int, reference: dt.date, *, in_custody: bool) -> list[dt.date]:
         """Birth dates of the children who are (or were, until release) inside, oldest first."""
@@ -642,12 +672,18 @@ class Generator(Draws):
             organisation, recorder = ref.organisations["ngo"], ref.users["sokha"]
         else:
             organisation, recorder = ref.organisations["prisons"], ref.users["admin"]
+        code = self.code()
+        # The NGO's cases are shared between its two social workers, a few not yet assigned
+        # (drawn from her code, so the rest of the data is as without assignments).
+        worker = None
+        if organisation == ref.organisations["ngo"] and code.int % 10:
+            worker = ref.users["sokha"] if code.int % 10 < 6 else ref.users["leakhena"]
         pregnant = self.chance(
             PREGNANT_SHARE_WITHOUT_CHILDREN if n_children == 0 else PREGNANT_SHARE_WITH_CHILDREN
         )
         home = custody.facility.province if self.chance(0.75) else rng.choice(ref.provinces)
         return Mother(
-            code=self.code(),
+            code=code,
             name_km=f"{family_km} {given_km}",
             name_latin=f"{family_latin} {given_latin}",
             other_names=other_names,
@@ -669,6 +705,7 @@ class Generator(Draws):
             is_pregnant=pregnant,
             expected_delivery_date=today + days(rng.randint(30, 240)) if pregnant else None,
             organisation=organisation,
+            assigned_worker=worker,
             created_at=ref.now,
             updated_at=ref.now,
             created_by=recorder,
@@ -1129,6 +1166,7 @@ def flush_demo_data(organisation_ids: list[int]) -> int:
             children.delete()
             CustodyEpisode.objects.filter(mother__in=mothers).delete()
             mothers.delete()
+        numbers.rewind()
     return len(pks)
 
 
@@ -1191,6 +1229,14 @@ def insert_women(
         assign_ids(chunk)
     for woman in rows:
         set_pointers(woman)
+    # Numbered as `do_register_mother` numbers them: the province of her first facility.
+    keys = []
+    for woman in rows:
+        first = min(woman.episodes, key=attrgetter("admission_date"), default=None)
+        prefix = numbers.prefix_for(first.facility if first else None, woman.mother.province)
+        keys.append((prefix, woman.mother.created_at.year))
+    for woman, number in zip(rows, numbers.take_for(keys), strict=True):
+        woman.mother.case_number = number
     # Foreign keys are checked at commit, so a woman may point at an episode written after her.
     write_rows(mothers)
     write_rows(episodes)
@@ -1198,6 +1244,7 @@ def insert_women(
     write_rows(placements)
     consents = [c for r in rows for c in r.consents]
     write_rows(consents)
+    write_rows([r.closure for r in rows if r.closure is not None])
     # As `do_record_consent`: an active consent to share opens the organisation's access.
     write_rows(
         [
@@ -1231,15 +1278,18 @@ def set_pointers(woman: WomanRows) -> None:
     mother.latest_episode = latest
     mother.facility = latest.facility if latest is not None else None
     mother.legal_status = latest.legal_status if latest is not None else ""
+    mother.admitted_on = latest.admission_date if latest is not None else None
     for child_rows in woman.children:
         open_placements = [p for p in child_rows.placements if p.end_date is None]
         child_rows.child.current_placement = newest(open_placements, PLACEMENT_NEWEST_FIRST)
-    mother.children_inside = sum(
-        1
+    inside = [
+        c.child.date_of_birth
         for c in woman.children
         if c.child.current_placement is not None
         and c.child.current_placement.kind == Placement.Kind.WITH_MOTHER
-    )
+    ]
+    mother.children_inside = len(inside)
+    mother.eldest_inside_born_on = min(inside, default=None)
 
 
 def summary(organisation_ids: list[int], today: dt.date) -> dict[str, int]:

@@ -70,7 +70,8 @@ def expected_findings(mother_ids: Sequence[int], today: dt.date) -> dict[Key, Ex
     """A fresh evaluation of every registered rule for these women and their children."""
     mothers: dict[int, dict[str, Any]] = {
         m["pk"]: dict(m)
-        for m in Mother.objects.filter(pk__in=mother_ids).values(
+        # A closed case is out of the rules: its open findings are resolved.
+        for m in Mother.objects.filter(pk__in=mother_ids, is_closed=False).values(
             "pk", "facility_id", "organisation_id", "date_of_birth"
         )
     }
@@ -141,7 +142,9 @@ def compare(mother_ids: Sequence[int], today: dt.date) -> tuple[Difference, dict
     return difference, expected
 
 
-def _resolution(finding: Finding) -> str:
+def _resolution(finding: Finding, closed: set[int]) -> str:
+    if finding.mother_id in closed:
+        return Finding.Resolution.CASE_CLOSED
     rule = engine.rule_by_code(finding.rule_code)
     if rule is None:
         return Finding.Resolution.RULE_RETIRED
@@ -159,9 +162,18 @@ def refresh_findings(
     today = today or timezone.localdate()
     now = now or timezone.now()
     difference, expected = compare(ids, today)
+    closed = (
+        set(
+            Mother.objects.filter(
+                pk__in={f.mother_id for f in difference.resolved}, is_closed=True
+            ).values_list("pk", flat=True)
+        )
+        if difference.resolved
+        else set()
+    )
     for finding in difference.resolved:
         finding.resolved_at = now
-        finding.resolution = _resolution(finding)
+        finding.resolution = _resolution(finding, closed)
     Finding.objects.bulk_update(difference.resolved, ["resolved_at", "resolution"])
     changed: set[str] = set()
     for finding, fields in difference.updated:

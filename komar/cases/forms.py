@@ -12,7 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from komar.accounts.models import Organisation, Role, User
-from komar.cases.actions import active_sharing_consent
+from komar.cases.actions import (
+    active_sharing_consent,
+    assignable_legal_officers,
+    assignable_workers,
+)
 from komar.cases.date_rules import (
     EARLIEST,
     History,
@@ -30,6 +34,7 @@ from komar.cases.date_rules import (
 )
 from komar.cases.models import (
     Child,
+    Closure,
     Consent,
     CustodyEpisode,
     Mother,
@@ -801,7 +806,7 @@ class WithdrawConsentForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    q = forms.CharField(label=_("Name or case number"), required=False, max_length=100)
     facility = forms.ModelChoiceField(
         label=_("Facility"), queryset=Facility.objects.none(), required=False, empty_label=_("Any")
     )
@@ -823,10 +828,47 @@ class CaseFilterForm(forms.Form):
     )
     pregnant = forms.BooleanField(label=_("Pregnant"), required=False)
     flag = forms.ChoiceField(label=_("With the flag"), required=False)
+    mine = forms.BooleanField(label=_("My cases"), required=False)
+    unassigned = forms.BooleanField(label=_("Not assigned"), required=False)
+    worker = forms.ModelChoiceField(
+        label=_("Responsible social worker"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="code",
+    )
+    status = forms.ChoiceField(
+        label=_("Cases"),
+        required=False,
+        choices=[
+            ("", _("Open (all cases when searching)")),
+            ("open", _("Open")),
+            ("closed", _("Closed")),
+            ("all", _("Open and closed")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("", _("Name")),
+            ("-name", _("Name, Z to A")),
+            ("facility", _("Facility")),
+            ("admitted", _("Admission date, latest first")),
+            ("-admitted", _("Admission date, earliest first")),
+            ("limit", _("Nearest stay limit first")),
+        ],
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "facility").queryset = Facility.objects.filter(holds_women=True)
+        # A supervisor filters by worker; the others have "My cases".
+        if user is not None and user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+            if user.organisation_id is not None:
+                _choice_field(self, "worker").queryset = assignable_workers(user.organisation_id)
+        else:
+            del self.fields["worker"]
         # Every registered rule, from whichever workflow: the registry does not list them.
         _typed_choice_field(self, "flag").choices = [
             ("", _("Any")),
@@ -918,3 +960,109 @@ class ReferralAnswerForm(forms.Form):
         if cleaned.get("answer") == "decline" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Say why the referral is declined."))
         return cleaned
+
+
+class AssignForm(forms.Form):
+    """Who is responsible for her case (a supervisor of her organisation chooses)."""
+
+    assigned_worker = forms.ModelChoiceField(
+        label=_("Responsible social worker"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Not assigned"),
+    )
+    assigned_legal_officer = forms.ModelChoiceField(
+        label=_("Legal officer"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_(
+            "Legal officers of her organisation, or of an organisation she shares her file with."
+        ),
+    )
+
+    def __init__(self, *args: Any, mother: Mother, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "assigned_worker").queryset = assignable_workers(
+            mother.organisation_id
+        )
+        _choice_field(self, "assigned_legal_officer").queryset = assignable_legal_officers(mother)
+
+
+class BulkAssignForm(forms.Form):
+    """Reassign the women ticked on the case list to one worker."""
+
+    women = forms.TypedMultipleChoiceField(coerce=str, choices=(), required=True)
+    assigned_worker = forms.ModelChoiceField(
+        label=_("Make responsible"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody (not assigned)"),
+    )
+
+    def __init__(
+        self, *args: Any, user: User, choices: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _typed_choice_field(self, "women").choices = choices
+        self.fields["women"].error_messages["required"] = _("Tick at least one woman.")
+        if user.organisation_id is not None:
+            _choice_field(self, "assigned_worker").queryset = assignable_workers(
+                user.organisation_id
+            )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why close her case"), choices=[("", "---------"), *Closure.Reason.choices]
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Where she and her children are now, and what was agreed. Required for Other."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_long_text(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("reason") == Closure.Reason.OTHER and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say why her case is closed."))
+        return cleaned
+
+
+class ClosureDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[("approve", _("Approve: close her case")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to refuse."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_long_text(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == "refuse" and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say why the closure is refused."))
+        return cleaned
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen her case"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_long_text(self)

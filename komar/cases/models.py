@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -66,6 +67,10 @@ class Mother(models.Model):
         UNKNOWN = "unknown", _("Unknown")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Readable and unique, given at registration (`numbers.py`): the province of the facility
+    # she was registered in, the year and a sequence, e.g. "SR-2026-0042". Shown on her file,
+    # printouts and page titles, searchable; her URLs keep the random `code`.
+    case_number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
     name_km = models.CharField(_("name in Khmer script"), max_length=150, blank=True)
     name_latin = models.CharField(_("name in Latin letters"), max_length=150, blank=True)
     other_names = models.CharField(_("other names or spellings"), max_length=200, blank=True)
@@ -110,6 +115,28 @@ class Mother(models.Model):
         related_name="mothers",
         verbose_name=_("assigned organisation"),
     )
+    # Who is responsible for her case: a social worker of her organisation and, optionally, a
+    # legal officer who may see her file. Set at registration and by a supervisor.
+    assigned_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible social worker"),
+        db_index=False,  # served by `mother_worker_idx`
+    )
+    assigned_legal_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal officer"),
+    )
+    # A closed case (`Closure`, approved by a supervisor) is read-only, out of the active lists
+    # and the rules, and still found by a search. Closing deletes nothing.
+    is_closed = models.BooleanField(_("case closed"), default=False, editable=False)
     latest_episode = models.ForeignKey(
         "CustodyEpisode",
         on_delete=models.SET_NULL,
@@ -132,6 +159,11 @@ class Mother(models.Model):
     # latest episode ("" if none) and how many of her children live inside with her.
     legal_status = models.CharField(max_length=20, blank=True, editable=False)
     children_inside = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Copies for the case list's sort orders, kept by the same actions: the admission date of
+    # her latest episode, and the birth date of the eldest child living inside with her (the
+    # nearest stay limit is that child's).
+    admitted_on = models.DateField(null=True, blank=True, editable=False)
+    eldest_inside_born_on = models.DateField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -160,6 +192,8 @@ class Mother(models.Model):
                     "legal_status",
                     "children_inside",
                     "is_pregnant",
+                    "is_closed",
+                    "assigned_worker",
                 ],
                 name="mother_facility_list_idx",
             ),
@@ -172,8 +206,15 @@ class Mother(models.Model):
                     "children_inside",
                     "is_pregnant",
                     "facility",
+                    "is_closed",
+                    "assigned_worker",
                 ],
                 name="mother_org_list_idx",
+            ),
+            # "My cases", and a supervisor's caseload of each worker.
+            models.Index(
+                fields=["assigned_worker", "is_closed", "name_latin", "name_km"],
+                name="mother_worker_idx",
             ),
         ]
 
@@ -182,6 +223,16 @@ class Mother(models.Model):
 
     def get_absolute_url(self) -> str:
         return link("casefile:mother_file", self.code)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # `do_register_mother` numbers her from her admission facility; a woman written any
+        # other way (an import, a test) still gets a number.
+        if not self.case_number:
+            from komar.cases import numbers  # numbers reads this module's models
+
+            prefix = numbers.prefix_for(self.facility, self.province)
+            (self.case_number,) = numbers.take(prefix, timezone.localdate().year)
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -577,6 +628,99 @@ class Referral(models.Model):
         return str(self.get_service_display())
 
 
+class Closure(models.Model):
+    """Closing a woman's case: asked for with a reason, approved (or refused) by a supervisor;
+    a supervisor who asks approves it herself. Reopening, with a reason, ends it. Never
+    deleted: her file lists every closure and reopening."""
+
+    class Reason(models.TextChoices):
+        SETTLED = "settled", _("Released and her children settled")
+        TRANSFERRED = "transferred", _("Transferred to another organisation")
+        LOST_CONTACT = "lost_contact", _("Lost contact")
+        DIED = "died", _("She died")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a supervisor")
+        CLOSED = "closed", _("Closed")
+        REFUSED = "refused", _("Refused")
+        REOPENED = "reopened", _("Reopened")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mother = models.ForeignKey(
+        Mother, on_delete=models.PROTECT, related_name="closures", verbose_name=_("woman")
+    )
+    reason = models.CharField(_("why close her case"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision_note = models.TextField(_("supervisor's note"), blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reopen_reason = models.TextField(_("why reopen her case"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("case closure")
+        verbose_name_plural = _("case closures")
+        indexes = [
+            # A supervisor's "My work": the closures waiting for approval.
+            models.Index(
+                fields=["requested_at"],
+                condition=models.Q(status="pending"),
+                name="closure_pending_idx",
+            ),
+        ]
+        constraints = [
+            # At most one closure waiting or in force per woman.
+            models.UniqueConstraint(
+                fields=["mother"],
+                condition=models.Q(status__in=["pending", "closed"]),
+                name="closure_one_open_per_mother",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_reason_display())
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number given for a prefix and a year (`numbers.py`)."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="case_number_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
 class AccessGrant(models.Model):
     """An organisation other than hers may see a woman's file: she consented to share with it,
     or it accepted a referral. Kept by the actions; ended, never deleted. The access scope
@@ -626,6 +770,7 @@ class Finding(models.Model):
         NO_LONGER_APPLIES = "facts", _("No longer applies")
         RULE_CHANGED = "rule_changed", _("The rule changed")
         RULE_RETIRED = "rule_retired", _("The rule was retired")
+        CASE_CLOSED = "case_closed", _("The case was closed")
 
     rule_code = models.CharField(_("rule"), max_length=60)
     rule_version = models.PositiveSmallIntegerField(_("rule version"))

@@ -12,11 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
 
 from komar.accounts.models import User
 from komar.cases.access import mothers_for_user, scope
-from komar.cases.models import Child, Finding, Mother, Placement
+from komar.cases.actions import assignable_workers
+from komar.cases.models import Child, Closure, Finding, Mother, Placement
 from komar.lib.dates import earliest_birth_date_reaching_on_or_after
 
 
@@ -30,7 +32,21 @@ def filter_mothers(
     queryset: QuerySet[Mother], filters: dict[str, Any], today: dt.date, user: User
 ) -> QuerySet[Mother]:
     """The case list's filters, on the woman's own columns where they can be (her facility,
-    legal status and number of children inside are copies kept by the actions)."""
+    legal status and number of children inside are copies kept by the actions).
+
+    Closed cases are out of the list unless asked for, or unless she searches by name: a
+    closed file is still found."""
+    status = filters.get("status") or ("all" if filters.get("q") else "open")
+    if status == "open":
+        queryset = queryset.filter(is_closed=False)
+    elif status == "closed":
+        queryset = queryset.filter(is_closed=True)
+    if filters.get("mine"):
+        queryset = queryset.filter(Q(assigned_worker=user) | Q(assigned_legal_officer=user))
+    if filters.get("worker"):
+        queryset = queryset.filter(assigned_worker=filters["worker"])
+    if filters.get("unassigned"):
+        queryset = queryset.filter(assigned_worker__isnull=True)
     if filters.get("facility"):
         queryset = queryset.filter(facility=filters["facility"])
     if filters.get("legal_status"):
@@ -112,16 +128,37 @@ def case_list_count(user: User, filters: dict[str, Any], today: dt.date) -> int:
     return first.union(*others, all=True).count()
 
 
+# The case list's orders besides the name (`CaseFilterForm.sort`), each ending in name order.
+# The admission date and the eldest child inside are copies on her row, kept by the actions.
+NAME_ORDER = ("name_latin", "name_km", "pk")
+SORTS: dict[str, tuple[Any, ...]] = {
+    "-name": (F("name_latin").desc(), F("name_km").desc(), F("pk").desc()),
+    "facility": (F("facility__name_en").asc(nulls_last=True), *NAME_ORDER),
+    "admitted": (F("admitted_on").desc(nulls_last=True), *NAME_ORDER),
+    "-admitted": (F("admitted_on").asc(nulls_last=True), *NAME_ORDER),
+    # The eldest child inside is the nearest to the limit; women with no child inside last.
+    "limit": (F("eldest_inside_born_on").asc(nulls_last=True), *NAME_ORDER),
+}
+
+
 def case_list_keys(
     user: User, filters: dict[str, Any], today: dt.date
 ) -> QuerySet[Mother, tuple[Any, ...]]:
-    """The case list in name order, as (id, name in Latin letters, name in Khmer) rows.
+    """The case list in the order asked for (by name unless `filters["sort"]` says
+    otherwise), as rows whose first column is her id.
 
-    SQLite reads a page from the halves' indexes, merging the two ranges in name order and
-    stopping after the page. PostgreSQL (15) sorts a UNION ALL as a whole; from the OR of the
-    halves it walks its index of names instead and stops as soon as it has a page."""
-    order = ("name_latin", "name_km", "pk")
+    In name order, SQLite reads a page from the halves' indexes, merging the two ranges in name
+    order and stopping after the page. PostgreSQL (15) sorts a UNION ALL as a whole; from the OR
+    of the halves it walks its index of names instead and stops as soon as it has a page. The
+    other orders sort the women in scope (a few thousand at most for one worker)."""
+    order = NAME_ORDER
     columns = ("pk", "name_latin", "name_km")
+    sort = SORTS.get(filters.get("sort") or "")
+    if sort is not None:
+        mothers = filter_mothers(mothers_for_user(user), filters, today, user)
+        if filters.get("sort") == "facility" and get_language() == "km":
+            sort = (F("facility__name_km").asc(nulls_last=True), *NAME_ORDER)
+        return mothers.order_by(*sort).values_list("pk")
     if not user.can_read_cases or connections[Mother.objects.db].vendor != "sqlite":
         mothers = filter_mothers(mothers_for_user(user), filters, today, user)
         return mothers.order_by(*order).values_list(*columns)
@@ -132,6 +169,11 @@ def case_list_keys(
 # What a row of the case list shows, and nothing else: a page builds fewer model fields.
 _LISTED_MOTHER = (
     "code",
+    "case_number",
+    "is_closed",
+    "admitted_on",
+    "assigned_worker__full_name",
+    "assigned_worker__username",
     "name_km",
     "name_latin",
     "date_of_birth",
@@ -153,7 +195,7 @@ def listed_mothers(ids: Sequence[int]) -> QuerySet[Mother]:
     """The women of a page of the case list, with their latest episode and its facility."""
     return (
         Mother.objects.filter(pk__in=ids)
-        .select_related("latest_episode__facility")
+        .select_related("latest_episode__facility", "assigned_worker")
         .only(*_LISTED_MOTHER)
     )
 
@@ -178,3 +220,55 @@ def case_rows(mothers: Sequence[Mother]) -> list[CaseRow]:
     for child in listed:
         children[child.mother_id].append(child)
     return [CaseRow(m, children.get(m.pk, [])) for m in mothers]
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One worker's open cases (or, with no worker, the cases nobody is responsible for)."""
+
+    worker: User | None
+    women: int
+    inside: int
+    flagged: int
+
+
+def caseload_rows(supervisor: User) -> list[CaseloadRow]:
+    """Each worker of her organisation with her open cases counted, in one grouped query (and
+    one for the workers): all of them, those with a child inside, those with an open flag."""
+    assert supervisor.organisation_id is not None
+    flagged = Finding.objects.filter(mother=OuterRef("pk"), resolved_at__isnull=True)
+    counts = {
+        row["assigned_worker"]: row
+        for row in Mother.objects.filter(
+            organisation_id=supervisor.organisation_id, is_closed=False
+        )
+        .values("assigned_worker")
+        .annotate(
+            women=Count("pk"),
+            inside=Count("pk", filter=Q(children_inside__gt=0)),
+            flagged=Count("pk", filter=Q(Exists(flagged))),
+        )
+        .order_by()
+    }
+    workers = list(assignable_workers(supervisor.organisation_id))
+    # A worker who left the organisation or the role may still hold cases: she is listed too.
+    known = {w.pk for w in workers}
+    others = [pk for pk in counts if pk is not None and pk not in known]
+    workers += list(User.objects.filter(pk__in=others).order_by("full_name", "username"))
+    empty = {"women": 0, "inside": 0, "flagged": 0}
+    rows = []
+    for worker in workers:
+        row = counts.get(worker.pk, empty)
+        rows.append(CaseloadRow(worker, row["women"], row["inside"], row["flagged"]))
+    row = counts.get(None, empty)
+    rows.append(CaseloadRow(None, row["women"], row["inside"], row["flagged"]))
+    return rows
+
+
+def pending_closures(supervisor: User) -> QuerySet[Closure]:
+    """The closures of her organisation's cases waiting for a supervisor, oldest first."""
+    if supervisor.organisation_id is None:
+        return Closure.objects.none()
+    return Closure.objects.filter(
+        status=Closure.Status.PENDING, mother__organisation_id=supervisor.organisation_id
+    ).order_by("requested_at")

@@ -28,6 +28,7 @@ from django.db.models.expressions import RawSQL
 
 from komar.cases import name_search_sql as index
 from komar.cases.models import Mother
+from komar.cases.numbers import parse_typed
 from komar.lib.names import (
     clean_name,
     key_similarity,
@@ -211,7 +212,11 @@ def rank_mothers(queryset: QuerySet[Mother], query: str) -> list[tuple[int, floa
 
 
 def search_mothers(queryset: QuerySet[Mother], query: str) -> QuerySet[Mother]:
-    """The women of `queryset` that match `query`, most relevant first (see the module)."""
+    """The women of `queryset` that match `query`, most relevant first (see the module). A
+    query that spells a case number ("SR-2026-0042", "sr 2026 42") finds that case."""
+    number = parse_typed(query)
+    if number is not None:
+        return queryset.filter(case_number=number)
     text = clean_name(query)
     if not text:
         return queryset

@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from komar.accounts.models import User
-from komar.cases import rules
+from komar.cases import actions, rules
 from komar.cases.models import (
     Child,
+    Closure,
     Consent,
     CustodyEpisode,
     Finding,
@@ -130,6 +131,35 @@ def referrals(page: WomanFile) -> list[Referral]:
     )
 
 
+def closures(page: WomanFile) -> list[Closure]:
+    return page.memo(
+        "cases.closures",
+        lambda: list(
+            page.mother.closures.select_related("requested_by", "decided_by", "reopened_by")
+        ),
+    )
+
+
+def _case(page: WomanFile) -> dict[str, Any]:
+    """Her case number, who is responsible, and whether it is open, waiting to close or
+    closed (and what a user may do about it)."""
+    history = closures(page)
+    current = next(
+        (c for c in history if c.status in (Closure.Status.PENDING, Closure.Status.CLOSED)), None
+    )
+    user, mother = page.user, page.mother
+    return {
+        "closure": current,
+        "closures": history,
+        "may_assign": actions.may_assign(user, mother),
+        "may_close": actions.may_close(user, mother) and current is None,
+        "may_reopen": actions.may_close(user, mother) and mother.is_closed,
+        "may_decide": current is not None
+        and current.status == Closure.Status.PENDING
+        and actions.may_decide_closure(user, current),
+    }
+
+
 def _referrals(page: WomanFile) -> dict[str, Any]:
     return {"referrals": referrals(page)}
 
@@ -231,6 +261,15 @@ def registry_events(page: WomanFile) -> Iterable[TimelineEvent]:
                 },
                 "referral",
             )
+    for closure in closures(page):
+        if closure.decided_at is not None and closure.status != Closure.Status.REFUSED:
+            yield TimelineEvent(
+                timezone.localdate(closure.decided_at),
+                _("Case closed: %(reason)s") % {"reason": closure.get_reason_display()},
+                "case",
+            )
+        if closure.reopened_at is not None:
+            yield TimelineEvent(timezone.localdate(closure.reopened_at), _("Case reopened"), "case")
     for consent in consents(page):
         yield TimelineEvent(
             consent.given_on,
@@ -248,6 +287,7 @@ def registry_events(page: WomanFile) -> Iterable[TimelineEvent]:
 PLUGIN = Plugin(
     name="registry",
     file_sections=[
+        Section("case", gettext_lazy("Her case"), "cases/sections/case.html", 1, _case),
         Section("flags", gettext_lazy("Flags"), "cases/sections/flags.html", 5, _flags),
         Section(
             "details",

@@ -20,4 +20,11 @@ urlpatterns = [
     path("<uuid:code>/refer/", views.referral_new, name="referral_new"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<uuid:code>/", views.referral_detail, name="referral_detail"),
+    path("<uuid:code>/assign/", views.mother_assign, name="mother_assign"),
+    path("assign/", views.bulk_assign, name="bulk_assign"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("<uuid:code>/close/", views.closure_new, name="closure_new"),
+    path("<uuid:code>/reopen/", views.mother_reopen, name="mother_reopen"),
+    path("closures/", views.closure_list, name="closure_list"),
+    path("closures/<uuid:code>/", views.closure_detail, name="closure_detail"),
 ]

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from komar.accounts.models import User
@@ -26,6 +27,7 @@ from komar.audit.models import AuditEntry
 from komar.cases import actions
 from komar.cases.access import (
     get_child_for_user,
+    get_closure_for_user,
     get_consent_for_user,
     get_mother_for_user,
     get_referral_for_user,
@@ -37,11 +39,15 @@ from komar.cases.access import (
 )
 from komar.cases.date_rules import check_registration
 from komar.cases.forms import (
+    AssignForm,
     BirthForm,
+    BulkAssignForm,
     CaseFilterForm,
     ChildEditForm,
     ChildForm,
     ChildWithPlacementForm,
+    CloseForm,
+    ClosureDecisionForm,
     ConfirmsDates,
     ConsentForm,
     EpisodeEditForm,
@@ -54,16 +60,20 @@ from komar.cases.forms import (
     ReferralAnswerForm,
     ReferralForm,
     ReleaseForm,
+    ReopenForm,
     TransferForm,
     WithdrawConsentForm,
 )
-from komar.cases.models import CustodyEpisode, Mother, Referral
+from komar.cases.models import Closure, CustodyEpisode, Mother, Referral
 from komar.cases.queries import (
+    SORTS,
     case_list_count,
     case_list_keys,
     case_rows,
+    caseload_rows,
     filter_mothers,
     listed_mothers,
+    pending_closures,
 )
 from komar.cases.search import find_likely_duplicates, search_mothers
 from komar.lib.conflicts import field_differences
@@ -85,7 +95,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     that names never appear in URLs, browser history or server logs."""
     user = require_case_reader(request)
     if request.method == "POST":
-        posted = CaseFilterForm(request.POST)
+        posted = CaseFilterForm(request.POST, user=user)
         # The filters that exist, each cut short: a tampered value is then shown as an error
         # by the list, in an address of reasonable length.
         params = {
@@ -107,18 +117,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
     token = data.pop("search", [""])[0]
     if token:
         data["q"] = request.session.get("case_searches", {}).get(token, "")
-    form = CaseFilterForm(data or None)
+    form = CaseFilterForm(data or None, user=user)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         filters = form.cleaned_data
     today = timezone.localdate()
     per_page, number = settings.KOMAR_CASES_PER_PAGE, request.GET.get("page")
-    if filters.get("q"):
+    if filters.get("q") and not filters.get("sort"):
         queryset = filter_mothers(mothers_for_user(user), filters, today, user)
         keys = search_mothers(queryset, filters["q"]).values_list("pk")  # most relevant first
         page = page_of_keys(keys, per_page, number, listed_mothers)
+    elif filters.get("q"):  # a search in another order than relevance
+        queryset = filter_mothers(mothers_for_user(user), filters, today, user)
+        found = search_mothers(queryset, filters["q"]).order_by(*SORTS[filters["sort"]])
+        page = page_of_keys(found.values_list("pk"), per_page, number, listed_mothers)
     else:
-        keys = case_list_keys(user, filters, today)  # by name
+        keys = case_list_keys(user, filters, today)  # by name unless asked otherwise
         count = partial(case_list_count, user, filters, today)  # in the indexes
         page = page_of_keys(keys, per_page, number, listed_mothers, count=count)
     query_without_page = request.GET.copy()
@@ -142,8 +156,39 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "query_without_page": query_without_page.urlencode(),
             "can_write": user.can_write_cases,
+            "sorts": _sort_links(request, filters.get("sort") or ""),
+            "bulk_form": (BulkAssignForm(user=user, choices=[]) if _supervises(user) else None),
         },
     )
+
+
+def _sort_links(request: HttpRequest, current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column, the list's address sorted by it (a second click on an
+    ascending column reverses it, where that order exists) and its aria-sort state."""
+    columns = {
+        "name": ("", "-name"),
+        "facility": ("facility",),
+        "admitted": ("admitted", "-admitted"),
+        "limit": ("limit",),
+    }
+    links = {}
+    for column, orders in columns.items():
+        if current in orders:
+            state = "descending" if current in ("-name", "admitted") else "ascending"
+            following = orders[(orders.index(current) + 1) % len(orders)]
+        else:
+            state, following = "none", orders[0]
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("sort", None)
+        if following:
+            params["sort"] = following
+        links[column] = {"url": f"?{params.urlencode()}", "state": state}
+    return links
+
+
+def _supervises(user: User) -> bool:
+    return user.role in actions.SUPERVISING_ROLES and user.organisation_id is not None
 
 
 F = TypeVar("F", bound=BaseForm)
@@ -780,6 +825,14 @@ def referral_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                     actor=user,
                     ip=client_ip(request),
                 )
+            except actions.ConsentWithdrawn:
+                form.add_error(
+                    None,
+                    _(
+                        "She withdrew her consent to share her file with your organisation: "
+                        "the referral can only be declined."
+                    ),
+                )
             except actions.InvalidAction:
                 form.add_error(None, _("This referral was already answered."))
             else:
@@ -794,3 +847,223 @@ def referral_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "cases/referral_detail.html",
         {"referral": referral, "form": form, "in_scope": in_scope},
     )
+
+
+# -- Who is responsible for her case -------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mother_assign(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A supervisor of her organisation chooses her responsible worker and legal officer."""
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    if not actions.may_assign(user, mother):
+        raise PermissionDenied
+    form = AssignForm(
+        request.POST or None,
+        mother=mother,
+        initial={
+            "assigned_worker": mother.assigned_worker_id,
+            "assigned_legal_officer": mother.assigned_legal_officer_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_assign(
+                [mother],
+                worker=form.cleaned_data["assigned_worker"],
+                set_legal_officer=True,
+                legal_officer=form.cleaned_data["assigned_legal_officer"],
+                actor=user,
+                ip=client_ip(request),
+            )
+        except actions.InvalidAction:
+            form.add_error(None, _("This person can no longer take her case. Choose again."))
+        else:
+            messages.success(request, _("Her case is assigned."))
+            return redirect(mother.get_absolute_url())
+    return _simple_form_page(request, form, mother, _("Who is responsible for her case"), _("Save"))
+
+
+def _posted_codes(values: list[str]) -> list[uuid.UUID]:
+    codes = []
+    for value in values[: settings.KOMAR_CASES_PER_PAGE * 4]:
+        try:
+            codes.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return codes
+
+
+@login_required
+@require_http_methods(["POST"])
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Reassign the women ticked on the case list (a supervisor, women of her organisation)."""
+    user = require_case_writer(request)
+    if not _supervises(user):
+        raise PermissionDenied
+    assert user.organisation_id is not None
+    chosen = (
+        mothers_for_user(user)
+        .filter(code__in=_posted_codes(request.POST.getlist("women")))
+        .filter(organisation_id=user.organisation_id)
+    )
+    choices = [(str(c), str(c)) for c in chosen.values_list("code", flat=True)]
+    form = BulkAssignForm(request.POST, user=user, choices=choices)
+    back = request.POST.get("back", "")
+    back = back if back.startswith("?") else ""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(reverse("cases:case_list") + back)
+    worker = form.cleaned_data["assigned_worker"]
+    try:
+        changed = actions.do_assign(
+            list(chosen), worker=worker, actor=user, ip=client_ip(request)
+        )
+    except actions.InvalidAction:
+        messages.error(request, _("Nothing was changed: one of these women cannot be assigned."))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s woman is now the case of %(worker)s.",
+                "%(count)s women are now the cases of %(worker)s.",
+                changed,
+            )
+            % {"count": changed, "worker": worker or _("nobody (not assigned)")},
+        )
+    return redirect(reverse("cases:case_list") + back)
+
+
+@login_required
+@require_http_methods(["GET"])
+def caseload(request: HttpRequest) -> HttpResponse:
+    """A supervisor's view of each worker's open cases: how many women, how many with a child
+    inside, how many with an open flag; and the cases nobody is responsible for."""
+    user = require_case_reader(request)
+    if not _supervises(user):
+        raise PermissionDenied
+    assert user.organisation_id is not None
+    rows = caseload_rows(user)
+    do_log_list_view(
+        actor=user, name="caseload", shown=sum(r.women for r in rows), ip=client_ip(request)
+    )
+    return render(request, "cases/caseload.html", {"rows": rows})
+
+
+# -- Closing and reopening a case --------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closure_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    if not actions.may_close(user, mother):
+        raise PermissionDenied
+    if mother.is_closed or actions.open_closure(mother) is not None:
+        messages.error(request, _("Her case is already closed or waiting for a supervisor."))
+        return redirect(mother.get_absolute_url())
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closure = actions.do_request_closure(
+                mother,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                actor=user,
+                ip=client_ip(request),
+            )
+        except actions.InvalidAction:
+            form.add_error(None, _("Her case was closed, or its closure asked for, meanwhile."))
+        else:
+            if closure.status == Closure.Status.CLOSED:
+                messages.success(request, _("Her case is closed. Her file is read-only."))
+            else:
+                messages.success(
+                    request, _("Closure asked for: a supervisor will approve or refuse it.")
+                )
+            return redirect(mother.get_absolute_url())
+    submit = _("Close her case") if user.role in actions.SUPERVISING_ROLES else _("Ask to close")
+    return _simple_form_page(request, form, mother, _("Close her case"), submit)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closure_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A closure, and for a supervisor of her organisation, its approval or refusal."""
+    user = require_case_reader(request)
+    closure = get_closure_for_user(request, code)
+    can_decide = closure.status == Closure.Status.PENDING and actions.may_decide_closure(
+        user, closure
+    )
+    form = ClosureDecisionForm(request.POST or None) if can_decide else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            approve = form.cleaned_data["decision"] == "approve"
+            try:
+                actions.do_decide_closure(
+                    closure,
+                    approve=approve,
+                    note=form.cleaned_data["note"],
+                    actor=user,
+                    ip=client_ip(request),
+                )
+            except actions.InvalidAction:
+                form.add_error(None, _("This closure was already decided."))
+            else:
+                messages.success(
+                    request,
+                    _("Her case is closed. Her file is read-only.")
+                    if approve
+                    else _("Closure refused: her case stays open."),
+                )
+                return redirect(closure.mother.get_absolute_url())
+    return render(
+        request,
+        "cases/closure_detail.html",
+        {"closure": closure, "mother": closure.mother, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def closure_list(request: HttpRequest) -> HttpResponse:
+    """The closures waiting for a supervisor of her organisation."""
+    user = require_case_reader(request)
+    if not _supervises(user):
+        raise PermissionDenied
+    waiting = list(
+        pending_closures(user).select_related("mother", "requested_by")[:100]
+    )
+    do_log_list_view(actor=user, name="closure_list", shown=len(waiting), ip=client_ip(request))
+    return render(request, "cases/closure_list.html", {"waiting": waiting})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mother_reopen(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user = require_case_writer(request)
+    mother = get_mother_for_user(request, code)
+    if not actions.may_close(user, mother):
+        raise PermissionDenied
+    if not mother.is_closed:
+        messages.error(request, _("Her case is open."))
+        return redirect(mother.get_absolute_url())
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_reopen(
+                mother, reason=form.cleaned_data["reason"], actor=user, ip=client_ip(request)
+            )
+        except actions.InvalidAction:
+            form.add_error(None, _("Her case was reopened meanwhile."))
+        else:
+            messages.success(request, _("Her case is open again."))
+            return redirect(mother.get_absolute_url())
+    return _simple_form_page(request, form, mother, _("Reopen her case"), _("Reopen her case"))

@@ -39,6 +39,7 @@ def reviews_due(user: User, today: dt.date) -> QuerySet[CounsellingSession]:
     return (
         CounsellingSession.objects.filter(
             scope(user, "mother__"),
+            mother__is_closed=False,  # a closed case is out of the active lists
             is_latest=True,
             review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
         )
@@ -53,6 +54,7 @@ def determination_reviews_due(user: User, today: dt.date) -> QuerySet[Determinat
     return (
         Determination.objects.filter(
             scope(user, "child__mother__"),
+            child__mother__is_closed=False,
             is_latest=True,
             review_on__lte=today + dt.timedelta(days=REVIEW_HORIZON_DAYS),
         )
@@ -67,6 +69,7 @@ def assessments_to_approve(user: User) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(
             scope(user, "child__mother__"),
+            child__mother__is_closed=False,
             organisation_id=user.organisation_id,
             status=Assessment.Status.SUBMITTED,
         )
@@ -81,6 +84,7 @@ def assessments_returned_to(user: User) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(
             scope(user, "child__mother__"),
+            child__mother__is_closed=False,
             assessor=user,
             status=Assessment.Status.RETURNED,
         )

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET
 
 from komar.audit.actions import do_log_list_view
 from komar.cases.access import require_case_reader
+from komar.cases.actions import SUPERVISING_ROLES
 from komar.cases.models import Referral
+from komar.cases.queries import pending_closures
 from komar.lib.http import client_ip
 from komar.lib.paging import page_of_keys, with_rows
 from komar.lib.rules import all_rules, rule_by_code
@@ -54,6 +56,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
     referrals_waiting = Referral.objects.filter(
         to_organisation_id=user.organisation_id, status=Referral.Status.PENDING
     ).count()
+    closures_waiting = (
+        pending_closures(user).count()
+        if user.role in SUPERVISING_ROLES and user.organisation_id is not None
+        else 0
+    )
     do_log_list_view(actor=user, name="my_work", shown=flag_total, ip=client_ip(request))
     return render(
         request,
@@ -72,6 +79,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "flag_total": flag_total,
             "flag_counts": counts,
             "referrals_waiting": referrals_waiting,
+            "closures_waiting": closures_waiting,
         },
     )
 

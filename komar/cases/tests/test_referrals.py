@@ -31,24 +31,18 @@ def refer(client, mother, organisation, **extra):
 def test_a_referral_with_her_consent_is_accepted_and_opens_her_file(
     sokha, vicheka, sophea, legal_aid, shares_with_legal_aid
 ) -> None:
-    # Her consent to share already opens her file to the legal-aid provider; withdraw it to
-    # show that the accepted referral alone does.
+    # Her consent to share already opens her file to the legal-aid provider (the accepted
+    # referral alone opening it is shown by the supervisor's referral without consent).
     response = refer(client_for(sokha), sophea, legal_aid)
     assert response.status_code == 302
     referral = Referral.objects.get()
     assert referral.consent == shares_with_legal_aid
-    actions.do_withdraw_consent(
-        shares_with_legal_aid, on=dt.date(2026, 3, 16), note="", actor=sokha
-    )
     legal = client_for(vicheka)
-    assert legal.get(sophea.get_absolute_url()).status_code == 404
-    # She sees the referral, waiting for her organisation's answer, but not the file.
     listed = legal.get(reverse("cases:referral_list")).content.decode()
     assert "Waiting for your organisation" in listed and "Legal aid" in listed
     detail = reverse("cases:referral_detail", args=[referral.code])
     page = legal.get(detail).content.decode()
     assert "Pre-trial for 6 months" in page
-    assert sophea.get_absolute_url() not in page
     response = legal.post(detail, {"answer": "accept", "reason": ""})
     assert response.status_code == 302
     assert response.url == sophea.get_absolute_url()
@@ -61,6 +55,27 @@ def test_a_referral_with_her_consent_is_accepted_and_opens_her_file(
     # On her file, for her own organisation too.
     file_page = client_for(sokha).get(sophea.get_absolute_url()).content.decode()
     assert "Referrals" in file_page and "Accepted" in file_page
+
+
+def test_a_referral_whose_consent_she_withdrew_cannot_be_accepted(
+    sokha, vicheka, sophea, legal_aid, shares_with_legal_aid
+) -> None:
+    refer(client_for(sokha), sophea, legal_aid)
+    referral = Referral.objects.get()
+    actions.do_withdraw_consent(
+        shares_with_legal_aid, on=dt.date(2026, 3, 16), note="", actor=sokha
+    )
+    legal = client_for(vicheka)
+    detail = reverse("cases:referral_detail", args=[referral.code])
+    response = legal.post(detail, {"answer": "accept", "reason": ""})
+    assert "She withdrew her consent" in response.content.decode()
+    assert legal.get(sophea.get_absolute_url()).status_code == 404
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.PENDING
+    # Declining stays possible.
+    legal.post(detail, {"answer": "decline", "reason": "She no longer wants it."})
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.DECLINED
 
 
 def test_without_her_consent_only_a_supervisor_refers_her_and_says_why(

@@ -211,6 +211,7 @@ def test_the_index_follows_bulk_inserts(sokha, siem_reap) -> None:
     mother = Mother.objects.bulk_create(
         [
             Mother(
+                case_number="T-2026-0001",
                 name_km="ញឹម ចិន្តា",
                 name_latin="Nhem Chenda",
                 organisation=sokha.organisation,

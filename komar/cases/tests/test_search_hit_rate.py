@@ -73,12 +73,13 @@ def build_women(count: int, *, user: User, facility: Facility, seed: int = 1) ->
     names = intended_women()
     names += [(family(), rng.choice(PARTS["female"])) for _ in range(count - len(names))]
     mothers = []
-    for surname, given in names:
+    for i, (surname, given) in enumerate(names):
         other = ""
         if given.other_spelling and rng.random() < 0.25:
             other = f"{surname.latin} {given.other_spelling}"
         mothers.append(
             Mother(
+                case_number=f"T-2026-{i:04d}",
                 name_km=f"{surname.km} {given.km}",
                 name_latin=f"{surname.latin} {given.latin}",
                 other_names=other,
