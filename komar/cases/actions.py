@@ -37,6 +37,8 @@ from komar.facilities.models import Facility
 
 Created = AuditEntry.Action.CREATE
 Changed = AuditEntry.Action.CHANGE
+# Who approves: closures, referrals without her consent, assignments.
+SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 M = TypeVar("M", Mother, Child, CustodyEpisode)
 
@@ -740,9 +742,10 @@ def do_answer_referral(
         raise InvalidAction("a declined referral needs a reason")
     if accept and not referral.override_reason:
         consent = referral.consent
-        if consent is None or not Consent.objects.filter(
-            pk=consent.pk, withdrawn_on__isnull=True
-        ).exists():
+        if (
+            consent is None
+            or not Consent.objects.filter(pk=consent.pk, withdrawn_on__isnull=True).exists()
+        ):
             raise ConsentWithdrawn("she withdrew the consent the referral relied on")
     referral.status = Referral.Status.ACCEPTED if accept else Referral.Status.DECLINED
     referral.answered_by = actor
@@ -767,9 +770,108 @@ def do_answer_referral(
     return referral
 
 
+@transaction.atomic
+def do_request_referral(
+    mother: Mother, *, service: str, reason: str, actor: User, ip: str | None = None
+) -> Referral:
+    """Ask her organisation to refer her to the actor's. Only for a woman the registration
+    page showed her as registered by another organisation (the caller checks the signed token
+    of that match): she is outside the actor's scope, and the request opens nothing."""
+    mother = Mother.objects.select_for_update().get(pk=mother.pk)
+    if not actor.can_write_cases or actor.organisation_id is None:
+        raise InvalidAction("only a case worker of an organisation asks for a referral")
+    if actor.organisation_id == mother.organisation_id:
+        raise InvalidAction("she is already assigned to the actor's organisation")
+    if Referral.objects.filter(
+        mother=mother,
+        to_organisation_id=actor.organisation_id,
+        status__in=[Referral.Status.REQUESTED, Referral.Status.PENDING],
+    ).exists():
+        raise InvalidAction("a referral to this organisation is already asked for or waiting")
+    now = timezone.now()
+    referral = Referral.objects.create(
+        mother=mother,
+        from_organisation_id=mother.organisation_id,
+        to_organisation_id=actor.organisation_id,
+        service=service,
+        reason=reason.strip(),
+        referred_by=actor,
+        referred_at=now,
+        requested_by=actor,
+        requested_at=now,
+        status=Referral.Status.REQUESTED,
+    )
+    write_audit(
+        actor=actor,
+        action=Created,
+        obj=referral,
+        mother=mother,
+        fields=["service", *(["reason"] if referral.reason else [])],
+        ip=ip,
+    )
+    return referral
+
+
+@transaction.atomic
+def do_answer_request(
+    referral: Referral,
+    *,
+    refer: bool,
+    reason: str,
+    actor: User,
+    override_reason: str = "",
+    ip: str | None = None,
+) -> Referral:
+    """Her organisation answers a request: it refers her (with her consent to share with the
+    asking organisation, or a supervisor's written reason), and since that organisation asked,
+    the referral is accepted at once and opens her file to it; or it declines, saying why."""
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("mother", "to_organisation")
+        .get(pk=referral.pk)
+    )
+    if referral.status != Referral.Status.REQUESTED:
+        raise InvalidAction("the request was already answered")
+    if actor.organisation_id != referral.from_organisation_id or not actor.can_write_cases:
+        raise InvalidAction("only her organisation answers a request")
+    now = timezone.now()
+    if refer:
+        consent = active_sharing_consent(referral.mother, referral.to_organisation)
+        if consent is None:
+            if actor.role not in SUPERVISING_ROLES:
+                raise InvalidAction("without her consent, only a supervisor may refer her")
+            if not override_reason.strip():
+                raise InvalidAction("a referral without her consent needs a written reason")
+        referral.consent = consent
+        referral.override_reason = override_reason.strip() if consent is None else ""
+        referral.referred_by = actor
+        referral.referred_at = now
+        referral.status = Referral.Status.ACCEPTED
+        fields = ["status", "override_reason" if consent is None else "consent"]
+    else:
+        if not reason.strip():
+            raise InvalidAction("a declined request needs a reason")
+        referral.status = Referral.Status.DECLINED
+        referral.answer_reason = reason.strip()
+        fields = ["status", "answer_reason"]
+    referral.answered_by = actor
+    referral.answered_at = now
+    referral.save()
+    write_audit(
+        actor=actor, action=Changed, obj=referral, mother=referral.mother, fields=fields, ip=ip
+    )
+    if refer:
+        AccessGrant.objects.create(
+            mother=referral.mother,
+            organisation_id=referral.to_organisation_id,
+            reason=AccessGrant.Reason.REFERRAL,
+            referral=referral,
+        )
+    return referral
+
+
 # -- Who is responsible for her case --------------------------------------------------------
 
-SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 WORKER_ROLES = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
 
 
@@ -801,9 +903,7 @@ def assignable_legal_officers(mother: Mother) -> models.QuerySet[User]:
         models.Q(organisation_id__in=organisations) | models.Q(organisation_id__in=granted)
     )
     return candidates.filter(
-        pk__in=[
-            u.pk for u in candidates if Mother.objects.filter(scope(u), pk=mother.pk).exists()
-        ]
+        pk__in=[u.pk for u in candidates if Mother.objects.filter(scope(u), pk=mother.pk).exists()]
     ).order_by("full_name", "username")
 
 
@@ -834,9 +934,7 @@ def do_assign(
             fields["assigned_worker"] = worker
         if set_legal_officer:
             officer = legal_officer
-            if officer is not None and not assignable_legal_officers(mother).filter(
-                pk=officer.pk
-            ):
+            if officer is not None and not assignable_legal_officers(mother).filter(pk=officer.pk):
                 raise InvalidAction("the legal officer may not see her file")
             if mother.assigned_legal_officer_id != (officer.pk if officer else None):
                 fields["assigned_legal_officer"] = officer

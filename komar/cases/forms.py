@@ -983,9 +983,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, mother: Mother, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choice_field(self, "assigned_worker").queryset = assignable_workers(
-            mother.organisation_id
-        )
+        _choice_field(self, "assigned_worker").queryset = assignable_workers(mother.organisation_id)
         _choice_field(self, "assigned_legal_officer").queryset = assignable_legal_officers(mother)
 
 
@@ -1066,3 +1064,73 @@ class ReopenForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_long_text(self)
+
+
+class ReferralRequestForm(forms.Form):
+    """Ask the organisation that registered her to refer her to the user's own."""
+
+    service = forms.ChoiceField(
+        label=_("For the service"), choices=[("", "---------"), *Referral.Service.choices]
+    )
+    reason = forms.CharField(
+        label=_("What she needs"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RequestAnswerForm(forms.Form):
+    """Her organisation answers a request to refer her."""
+
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("refer", _("Refer her: her file opens to them")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to decline."),
+    )
+    override_reason = forms.CharField(
+        label=_("Without her consent: why"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only if she has not consented to share her file with this organisation. A "
+            "supervisor's decision, recorded in the file's history."
+        ),
+    )
+
+    def __init__(self, *args: Any, referral: Referral, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.referral, self.user = referral, user
+        self.has_consent = (
+            active_sharing_consent(referral.mother, referral.to_organisation) is not None
+        )
+        if self.has_consent or user.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+            del self.fields["override_reason"]
+        limit_long_text(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        answer = cleaned.get("answer")
+        if answer == "decline" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why the request is declined."))
+        if answer == "refer" and not self.has_consent:
+            if "override_reason" not in self.fields:
+                self.add_error(
+                    "answer",
+                    _(
+                        "She has not consented to share her file with this organisation. Record "
+                        "her consent first, or ask a supervisor to refer her."
+                    ),
+                )
+            elif not cleaned.get("override_reason", "").strip():
+                self.add_error(
+                    "override_reason",
+                    _("She has not consented to share her file with this organisation: say why."),
+                )
+        return cleaned

@@ -221,9 +221,6 @@ class Mother(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    def get_absolute_url(self) -> str:
-        return link("casefile:mother_file", self.code)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         # `do_register_mother` numbers her from her admission facility; a woman written any
         # other way (an import, a test) still gets a number.
@@ -233,6 +230,9 @@ class Mother(models.Model):
             prefix = numbers.prefix_for(self.facility, self.province)
             (self.case_number,) = numbers.take(prefix, timezone.localdate().year)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return link("casefile:mother_file", self.code)
 
     @property
     def display_name(self) -> str:
@@ -572,6 +572,10 @@ class Referral(models.Model):
         LIVELIHOOD = "livelihood", _("Livelihood support")
 
     class Status(models.TextChoices):
+        # Asked for by the organisation that would receive her, which found her registered by
+        # another at registration (a duplicate outside its scope): her organisation refers her
+        # (then it is accepted at once) or declines.
+        REQUESTED = "requested", _("Asked for, waiting for her organisation")
         PENDING = "pending", _("Waiting for an answer")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
@@ -610,6 +614,16 @@ class Referral(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True, editable=False)
     answer_reason = models.TextField(_("reason for the answer"), blank=True)
+    # Who asked for it, when the receiving organisation asked (status "requested" at first).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-referred_at"]
@@ -621,6 +635,12 @@ class Referral(models.Model):
                 fields=["to_organisation", "-referred_at"],
                 condition=models.Q(status="pending"),
                 name="referral_pending_idx",
+            ),
+            # "My work": the requests waiting for her organisation to refer a woman.
+            models.Index(
+                fields=["from_organisation", "-referred_at"],
+                condition=models.Q(status="requested"),
+                name="referral_requested_idx",
             ),
         ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("children/<uuid:code>/move/", views.child_move, name="child_move"),
     path("<uuid:code>/refer/", views.referral_new, name="referral_new"),
     path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/request/", views.referral_request, name="referral_request"),
     path("referrals/<uuid:code>/", views.referral_detail, name="referral_detail"),
     path("<uuid:code>/assign/", views.mother_assign, name="mother_assign"),
     path("assign/", views.bulk_assign, name="bulk_assign"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -9,11 +10,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.forms import BaseForm, BooleanField
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,8 +61,10 @@ from komar.cases.forms import (
     PlacementForm,
     ReferralAnswerForm,
     ReferralForm,
+    ReferralRequestForm,
     ReleaseForm,
     ReopenForm,
+    RequestAnswerForm,
     TransferForm,
     WithdrawConsentForm,
 )
@@ -307,7 +311,11 @@ def mother_register(request: HttpRequest) -> HttpResponse:
                     .values_list("pk", flat=True)
                 )
                 duplicates = [d for d in found_duplicates if d.mother.pk in visible]
-                elsewhere = [d for d in found_duplicates if d.mother.pk not in visible]
+                elsewhere = [
+                    Elsewhere(d.mother, _request_token(user, d.mother))
+                    for d in found_duplicates
+                    if d.mother.pk not in visible
+                ]
             if not duplicates and not elsewhere:
                 try:
                     mother = actions.do_register_mother(
@@ -345,8 +353,75 @@ def mother_register(request: HttpRequest) -> HttpResponse:
             "max_children": MAX_CHILDREN_IN_FORM,
             "duplicates": duplicates,
             "elsewhere": elsewhere,
+            "request_form": ReferralRequestForm() if elsewhere and user.can_write_cases else None,
         },
     )
+
+
+REQUEST_SALT = "komar.cases.referral-request"
+# How long the registration page's offer to ask for a referral stays valid.
+REQUEST_TOKEN_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A likely duplicate outside her scope: what she may be told of it (its organisation and
+    birth year, in the template) and a signed token to ask that organisation for a referral."""
+
+    mother: Mother
+    token: str
+
+
+def _request_token(user: User, mother: Mother) -> str:
+    """Proof that the registration page showed this match to this user (her random code,
+    never her id or name, signed with the user's id)."""
+    return signing.dumps({"m": str(mother.code), "u": user.pk}, salt=REQUEST_SALT)
+
+
+@login_required
+@require_http_methods(["POST"])
+def referral_request(request: HttpRequest) -> HttpResponse:
+    """Ask the organisation that registered a woman to refer her to the user's own: offered by
+    the registration page for a likely duplicate outside her scope, and only for it (the signed
+    token). The woman is outside her scope, so this is the one view that reads her without the
+    access getters; it shows nothing of her and opens nothing."""
+    user = require_case_writer(request)
+    try:
+        signed = signing.loads(
+            request.POST.get("token", ""), salt=REQUEST_SALT, max_age=REQUEST_TOKEN_SECONDS
+        )
+        code = uuid.UUID(str(signed["m"]))
+        if signed["u"] != user.pk:
+            raise signing.BadSignature
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Http404 from None
+    mother = Mother.objects.select_related("organisation").filter(code=code).first()
+    if mother is None:
+        raise Http404
+    form = ReferralRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the service she needs, then ask again."))
+        return redirect("cases:mother_register")
+    try:
+        actions.do_request_referral(
+            mother,
+            service=form.cleaned_data["service"],
+            reason=form.cleaned_data["reason"],
+            actor=user,
+            ip=client_ip(request),
+        )
+    except actions.InvalidAction:
+        messages.error(request, _("Your organisation has already asked for her, or receives her."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Your request was sent to %(organisation)s. If they refer her, her file opens "
+                "to you."
+            )
+            % {"organisation": mother.organisation},
+        )
+    return redirect("cases:referral_list")
 
 
 def _conflict_context(form: BaseForm, current: Any) -> dict[str, Any]:
@@ -787,10 +862,13 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     mine = referrals_for_user(user).select_related(*related)
     incoming = mine.filter(to_organisation_id=user.organisation_id)
     outgoing = mine.filter(from_organisation_id=user.organisation_id)
+    Status = Referral.Status
     lists = {
-        "waiting": list(incoming.filter(status=Referral.Status.PENDING)[:50]),
-        "answered": list(incoming.exclude(status=Referral.Status.PENDING)[:20]),
-        "sent": list(outgoing[:20]),
+        "waiting": list(incoming.filter(status=Status.PENDING)[:50]),
+        "asked_of_us": list(outgoing.filter(status=Status.REQUESTED)[:50]),
+        "our_requests": list(incoming.filter(status=Status.REQUESTED)[:20]),
+        "answered": list(incoming.filter(status__in=[Status.ACCEPTED, Status.DECLINED])[:20]),
+        "sent": list(outgoing.exclude(status=Status.REQUESTED)[:20]),
     }
     do_log_list_view(
         actor=user,
@@ -806,6 +884,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 def referral_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user = require_case_reader(request)
     referral = get_referral_for_user(request, code)
+    if referral.requested_by_id is not None and referral.status != Referral.Status.ACCEPTED:
+        return _request_detail(request, user, referral)
     can_answer = (
         referral.status == Referral.Status.PENDING
         and user.can_write_cases
@@ -845,6 +925,58 @@ def referral_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "cases/referral_detail.html",
+        {"referral": referral, "form": form, "in_scope": in_scope},
+    )
+
+
+def _request_detail(request: HttpRequest, user: User, referral: Referral) -> HttpResponse:
+    """A request to refer her: her organisation refers her or declines; the organisation that
+    asked sees its request, and of her only what the registration page told it."""
+    can_answer = (
+        referral.status == Referral.Status.REQUESTED
+        and user.can_write_cases
+        and user.organisation_id == referral.from_organisation_id
+    )
+    form = (
+        RequestAnswerForm(request.POST or None, referral=referral, user=user)
+        if can_answer
+        else None
+    )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            refer = form.cleaned_data["answer"] == "refer"
+            try:
+                actions.do_answer_request(
+                    referral,
+                    refer=refer,
+                    reason=form.cleaned_data["reason"],
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                    actor=user,
+                    ip=client_ip(request),
+                )
+            except actions.InvalidAction:
+                form.add_error(
+                    None,
+                    _(
+                        "This request was already answered, or her consent to share was "
+                        "withdrawn meanwhile."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Referred: her file is now open to %(organisation)s.")
+                    % {"organisation": referral.to_organisation}
+                    if refer
+                    else _("Request declined."),
+                )
+                return redirect("cases:referral_list")
+    in_scope = mothers_for_user(user).filter(pk=referral.mother_id).exists()
+    return render(
+        request,
+        "cases/referral_request_detail.html",
         {"referral": referral, "form": form, "in_scope": in_scope},
     )
 
@@ -920,9 +1052,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("cases:case_list") + back)
     worker = form.cleaned_data["assigned_worker"]
     try:
-        changed = actions.do_assign(
-            list(chosen), worker=worker, actor=user, ip=client_ip(request)
-        )
+        changed = actions.do_assign(list(chosen), worker=worker, actor=user, ip=client_ip(request))
     except actions.InvalidAction:
         messages.error(request, _("Nothing was changed: one of these women cannot be assigned."))
     else:
@@ -1038,9 +1168,7 @@ def closure_list(request: HttpRequest) -> HttpResponse:
     user = require_case_reader(request)
     if not _supervises(user):
         raise PermissionDenied
-    waiting = list(
-        pending_closures(user).select_related("mother", "requested_by")[:100]
-    )
+    waiting = list(pending_closures(user).select_related("mother", "requested_by")[:100])
     do_log_list_view(actor=user, name="closure_list", shown=len(waiting), ip=client_ip(request))
     return render(request, "cases/closure_list.html", {"waiting": waiting})
 

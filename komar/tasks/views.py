@@ -56,6 +56,13 @@ def my_work(request: HttpRequest) -> HttpResponse:
     referrals_waiting = Referral.objects.filter(
         to_organisation_id=user.organisation_id, status=Referral.Status.PENDING
     ).count()
+    requests_waiting = (
+        Referral.objects.filter(
+            from_organisation_id=user.organisation_id, status=Referral.Status.REQUESTED
+        ).count()
+        if user.organisation_id is not None
+        else 0
+    )
     closures_waiting = (
         pending_closures(user).count()
         if user.role in SUPERVISING_ROLES and user.organisation_id is not None
@@ -80,6 +87,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "flag_counts": counts,
             "referrals_waiting": referrals_waiting,
             "closures_waiting": closures_waiting,
+            "requests_waiting": requests_waiting,
         },
     )
 

@@ -174,3 +174,32 @@ def test_the_reader_sees_every_field_of_a_form() -> None:
     )
     assert parser.fields == {"a": ["1"], "b": ["x"], "c": [], "d": []}
     assert re.match(r"^\w", HUGE)
+
+
+def test_the_casework_essentials_take_hostile_values_too(sokha, dara, siem_reap) -> None:
+    """Assigning, closing, deciding and reopening a case, as her supervisor; and the bulk
+    reassignment fed garbage."""
+    assigned = register(sokha, siem_reap, name_latin="Keo Dalin", name_km="កែវ ដាលីន")
+    asked = register(sokha, siem_reap, name_latin="Ros Mealea", name_km="រស់ មាលា")
+    closure = actions.do_request_closure(asked, reason="settled", note="", actor=sokha)
+    closed = register(sokha, siem_reap, name_latin="Chan Thida", name_km="ចាន់ ធីតា")
+    actions.do_request_closure(closed, reason="lost_contact", note="", actor=dara)
+    client = client_for(dara)
+    client.raise_request_exception = False
+    failures = []
+    for url in [
+        reverse("cases:mother_assign", args=[assigned.code]),
+        reverse("cases:closure_new", args=[assigned.code]),
+        reverse("cases:closure_detail", args=[closure.code]),
+        reverse("cases:mother_reopen", args=[closed.code]),
+    ]:
+        for label, data in variants(read_form(client, url)):
+            status = client.post(url, data).status_code
+            if status not in (200, 302):
+                failures.append(f"{url} {label}: {status}")
+    for value in VALUES:
+        data = {"women": [value, str(assigned.code)], "assigned_worker": [value], "back": [value]}
+        status = client.post(reverse("cases:bulk_assign"), data).status_code
+        if status != 302:
+            failures.append(f"bulk_assign {value[:12]!r}: {status}")
+    assert not failures, "\n".join(failures[:30])

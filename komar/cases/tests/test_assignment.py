@@ -67,9 +67,7 @@ def test_a_legal_officer_is_offered_only_if_she_may_see_the_file(
     sophea.refresh_from_db()
     assert sophea.assigned_legal_officer == vicheka
     # Her consent withdrawn, the legal officer is no longer offered, nor accepted by the action.
-    actions.do_withdraw_consent(
-        shares_with_legal_aid, on=dt.date(2026, 3, 1), note="", actor=sokha
-    )
+    actions.do_withdraw_consent(shares_with_legal_aid, on=dt.date(2026, 3, 1), note="", actor=sokha)
     assert vicheka not in client.get(url).context["form"].fields["assigned_legal_officer"].queryset
     with pytest.raises(actions.InvalidAction):
         actions.do_assign(
