@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from komar.cases.models import Consent
+from komar.cases.models import Closure, Consent
 from komar.conftest import client_for
 
 # (url name, which record's code, methods the view accepts)
@@ -18,6 +18,9 @@ MOTHER_VIEWS = [
     ("cases:mother_birth", {"GET", "POST"}),
     ("cases:consent_add", {"GET", "POST"}),
     ("cases:referral_new", {"GET", "POST"}),
+    ("cases:mother_assign", {"GET", "POST"}),
+    ("cases:closure_new", {"GET", "POST"}),
+    ("cases:mother_reopen", {"GET", "POST"}),
 ]
 CHILD_VIEWS = [
     ("casefile:child_file", {"GET"}),
@@ -49,6 +52,16 @@ def all_urls(sophea, consent):
             {"GET", "POST"},
         )
     )
+    closure = Closure.objects.create(
+        mother=sophea, reason="settled", requested_by=consent.recorded_by
+    )
+    urls.append(
+        (
+            "cases:closure_detail",
+            reverse("cases:closure_detail", args=[closure.code]),
+            {"GET", "POST"},
+        )
+    )
     return urls
 
 
@@ -57,6 +70,9 @@ def test_anonymous_is_sent_to_login(client, sophea, consent) -> None:
         *all_urls(sophea, consent),
         ("list", reverse("cases:case_list"), {"GET"}),
         ("register", reverse("cases:mother_register"), {"GET"}),
+        ("caseload", reverse("cases:caseload"), {"GET"}),
+        ("closures", reverse("cases:closure_list"), {"GET"}),
+        ("referrals", reverse("cases:referral_list"), {"GET"}),
     ]
     for _, url, _ in urls:
         response = client.get(url)
@@ -90,7 +106,7 @@ def test_facility_monitor_reads_but_cannot_write(monitor, sophea, consent) -> No
     assert client.get(sophea.get_absolute_url()).status_code == 200
     assert client.get(reverse("cases:mother_register")).status_code == 403
     for name, url, _ in all_urls(sophea, consent):
-        if name in WRITE_VIEWS or name == "cases:consent_withdraw":
+        if name in WRITE_VIEWS or name in ("cases:consent_withdraw", "cases:closure_detail"):
             assert client.post(url).status_code == 403, url
 
 

@@ -164,3 +164,18 @@ def test_the_closure_pages_follow_the_scope(sokha, dara, outsider, vicheka, flag
     anonymous = client_for(sokha)
     anonymous.logout()
     assert anonymous.get(detail).status_code == 302
+
+
+def test_closing_and_the_caseload_read_in_khmer(sokha, dara, flagged) -> None:
+    dara.language = "km"
+    dara.save(update_fields=["language"])
+    client = client_for(dara)
+    form_page = client.get(reverse("cases:closure_new", args=[flagged.code])).content.decode()
+    assert "បិទករណីរបស់គាត់" in form_page and "Close her case" not in form_page
+    ask_to_close(client, flagged)
+    html = client.get(flagged.get_absolute_url()).content.decode()
+    assert "បើកករណីរបស់គាត់ឡើងវិញ" in html  # Reopen her case
+    for english in ("Her case", "Case number", "Responsible social worker", "Reopen her case"):
+        assert f">{english}<" not in html
+    caseload = client.get(reverse("cases:caseload")).content.decode()
+    assert "Caseloads" not in caseload and "Open cases" not in caseload
