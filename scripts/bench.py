@@ -484,6 +484,8 @@ def make_pages(data: Dataset, rule: str) -> list[Page]:
         Page(
             "filter_status", "Filter: pre-trial", ["/women/?legal_status=pre_trial"], list_rows=True
         ),
+        Page("sort_limit", "Sorted: nearest stay limit first", ["/women/?sort=limit"]),
+        Page("sort_admitted", "Sorted: latest admission first", ["/women/?sort=admitted"]),
         Page(
             "search_latin",
             f"Search, Latin: {data.latin_name}",
