@@ -275,6 +275,7 @@ SEED_MIGRATIONS = [
     "komar.facilities.migrations.0004_seed_food_allowance",
     "komar.cases.migrations.0002_seed_offence_categories",
     "komar.counselling.migrations.0002_seed_factors",
+    "komar.legal.migrations.0002_seed_legal_limits",
 ]
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "komar.counselling",
     "komar.assessments",
     "komar.casework",
+    "komar.legal",
     "komar.tasks",
     "komar.casefile",
 ]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("counselling/", include("komar.counselling.urls")),
     path("assessments/", include("komar.assessments.urls")),
     path("casework/", include("komar.casework.urls")),
+    path("legal/", include("komar.legal.urls")),
     path("work/", include("komar.tasks.urls")),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", FaviconRedirect.as_view(permanent=True)),

@@ -12,6 +12,7 @@ from komar.cases import sections as registry
 from komar.cases.sections import Plugin
 from komar.casework import sections as casework
 from komar.counselling import sections as counselling
+from komar.legal import sections as legal
 from komar.lib import rules
 
 PLUGINS: list[Plugin] = [
@@ -19,6 +20,7 @@ PLUGINS: list[Plugin] = [
     counselling.PLUGIN,
     assessments.PLUGIN,
     casework.PLUGIN,
+    legal.PLUGIN,
 ]
 
 
