@@ -1,7 +1,141 @@
+"""The flag about diversion screening: a woman held before trial with a child under three, or
+pregnant, not screened within a week of her admission.
+
+Her admission is the start of her custody: a transfer from one facility to another does not
+start it again, and a screening done before the transfer still counts. The flag is resolved by
+a screening of this custody, however late.
+"""
+
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from komar.lib.rules import RuleSet
+from django.conf import settings
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
 
-RULE_SETS: list[RuleSet[Any]] = []
+from komar.cases.models import Child, CustodyEpisode, Mother
+from komar.legal.eligibility import SCREENED_STATUSES
+from komar.legal.models import Screening
+from komar.lib.dates import add_months
+from komar.lib.rules import MOTHER, Facts, Msg, RuleSet
+
+# "A child under 3": the youngest children, whose separation from her weighs most.
+YOUNG_CHILD_MONTHS = 36
+
+
+def screening_days() -> int:
+    return int(getattr(settings, "KOMAR_SCREENING_DAYS", 7))
+
+
+@dataclass
+class WomanFacts:
+    legal_status: str
+    admitted_on: dt.date  # the start of her custody (before any transfer)
+    is_pregnant: bool
+    youngest_born: dt.date | None  # her youngest child under three, if any
+    last_screened_on: dt.date | None
+    today: dt.date
+
+
+def custody_start(episodes: Sequence[tuple[dt.date, dt.date | None, str]]) -> dt.date:
+    """The admission that began her current custody: walk back over the transfers.
+
+    `episodes` are (admitted, ended, end reason), oldest first, the last one open."""
+    start = episodes[-1][0]
+    for admitted, ended, reason in reversed(episodes[:-1]):
+        if reason != CustodyEpisode.EndReason.TRANSFERRED or ended is None:
+            break
+        if ended < start - dt.timedelta(days=1):  # a gap: an earlier custody
+            break
+        start = admitted
+    return start
+
+
+def load(ids: Sequence[int], today: dt.date) -> dict[int, WomanFacts]:
+    """The women held before trial, with the facts of the rule (four queries)."""
+    held = {
+        row["pk"]: row
+        for row in Mother.objects.filter(
+            pk__in=ids,
+            legal_status__in=SCREENED_STATUSES,
+            latest_episode__ended_on__isnull=True,
+        ).values("pk", "legal_status", "is_pregnant")
+    }
+    if not held:
+        return {}
+    episodes: dict[int, list[tuple[dt.date, dt.date | None, str]]] = {}
+    for mother_id, admitted, ended, reason in (
+        CustodyEpisode.objects.filter(mother_id__in=held)
+        .order_by("mother_id", "admission_date", "pk")
+        .values_list("mother_id", "admission_date", "ended_on", "end_reason")
+    ):
+        episodes.setdefault(mother_id, []).append((admitted, ended, reason))
+    youngest = dict(
+        Child.objects.filter(
+            mother_id__in=held, date_of_birth__gt=add_months(today, -YOUNG_CHILD_MONTHS)
+        )
+        .values("mother_id")
+        .annotate(born=Max("date_of_birth"))
+        .values_list("mother_id", "born")
+    )
+    screened = dict(
+        Screening.objects.filter(mother_id__in=held)
+        .values("mother_id")
+        .annotate(last=Max("screened_on"))
+        .values_list("mother_id", "last")
+    )
+    return {
+        pk: WomanFacts(
+            legal_status=row["legal_status"],
+            admitted_on=custody_start(episodes[pk]),  # held: she has an open episode
+            is_pregnant=row["is_pregnant"],
+            youngest_born=youngest.get(pk),
+            last_screened_on=screened.get(pk),
+            today=today,
+        )
+        for pk, row in held.items()
+    }
+
+
+RULES: RuleSet[WomanFacts] = RuleSet("legal.screening", MOTHER, load)
+
+
+@RULES.rule(
+    "screening_overdue",
+    version=1,
+    title=_("Not screened for diversion in time"),
+    standard=_(
+        "Bangkok Rules 57 and 64: non-custodial measures are preferred for pregnant women and "
+        "women with dependent children, and gender-specific diversion is developed for them; "
+        "Ministry of Justice guideline: investigating judges collect information on pregnancy "
+        "and young children before ordering pre-trial detention, and avoid it where no "
+        "alternative care exists."
+    ),
+    level="danger",
+)
+def screening_overdue(f: WomanFacts) -> Facts | None:
+    if not f.is_pregnant and f.youngest_born is None:
+        return None
+    if f.last_screened_on is not None and f.last_screened_on >= f.admitted_on:
+        return None  # screened during this custody
+    due = f.admitted_on + dt.timedelta(days=screening_days())
+    if f.today <= due:
+        return None
+    facts: Facts = {
+        _("Legal status"): Msg(CustodyEpisode.LegalStatus(f.legal_status).label),
+        _("Admitted on"): f.admitted_on,
+        _("Screening due by"): due,
+    }
+    if f.is_pregnant:
+        facts[_("Pregnant")] = Msg(_("Yes"))
+    if f.youngest_born is not None:
+        facts[_("Youngest child's date of birth")] = f.youngest_born
+    facts[_("Screenings of this custody")] = 0
+    return facts
+
+
+RULE_SETS: list[RuleSet[Any]] = [RULES]
