@@ -193,7 +193,15 @@ class Hearing(models.Model):
         ordering = ["held_on", "pk"]
         verbose_name = _("hearing")
         verbose_name_plural = _("hearings")
-        indexes = [models.Index(fields=["held_on"], name="hearing_held_on_idx")]
+        indexes = [
+            models.Index(fields=["held_on"], name="hearing_held_on_idx"),
+            # "My work": the hearings ahead (the next date a hearing set).
+            models.Index(
+                fields=["next_on"],
+                condition=models.Q(next_on__isnull=False),
+                name="hearing_next_on_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.held_on:%Y-%m-%d}"

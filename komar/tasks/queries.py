@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from komar.accounts.models import User
 from komar.assessments.actions import APPROVER_ROLES
@@ -21,6 +21,8 @@ from komar.cases.access import scope
 from komar.cases.models import Finding
 from komar.cases.queries import disjoint_scope
 from komar.counselling.models import CounsellingSession
+from komar.legal import queries as legal
+from komar.lib.paging import with_rows
 from komar.lib.rules import Rule, all_rules
 
 REVIEW_HORIZON_DAYS = 14
@@ -153,3 +155,66 @@ def count_by_rule(user: User) -> list[RuleCount]:
         counts.update(dict(grouped.values_list("rule_code", "n")))
     rules = sorted(all_rules(), key=lambda r: (r.priority, r.code))
     return [RuleCount(r, counts[r.code]) for r in rules if counts.get(r.code)]
+
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Capped(Generic[M]):
+    """The first rows of a list, and how many it holds in all."""
+
+    rows: list[M]
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def capped(queryset: QuerySet[M], count: int) -> Capped[M]:
+    """The first `count` rows (one query), and the total: counted only when there are more."""
+    rows = list(queryset[: count + 1])
+    if len(rows) <= count:
+        return Capped(rows, len(rows))
+    return Capped(rows[:count], queryset.count())
+
+
+def capped_by_keys(
+    queryset: QuerySet[M], count: int, fetch: Callable[[Sequence[Any]], QuerySet[M]]
+) -> Capped[M]:
+    """The same for a list whose length is bounded by its nature (the hearings of two weeks):
+    every key in one query (the count), the first rows by id in another (`fetch`)."""
+    keys = list(queryset.values_list("pk", flat=True))
+    return Capped(with_rows(keys[:count], fetch), len(keys))
+
+
+@dataclass(frozen=True)
+class LegalWork:
+    """The legal work on the files she can see (`legal/queries.py`): hearings of the next two
+    weeks, women to screen, her court reports to finish, reports to review (a supervisor's),
+    applications waiting for the court."""
+
+    hearings: Capped[Any]
+    to_screen: Capped[Any]
+    to_finish: Capped[Any]
+    to_review: Capped[Any]
+    pending: Capped[Any]
+
+    def __bool__(self) -> bool:
+        lists = (self.hearings, self.to_screen, self.to_finish, self.to_review, self.pending)
+        return any(part.total for part in lists)
+
+
+def legal_work(user: User, today: dt.date, count: int) -> LegalWork:
+    """One query per list (a supervisor's reports to review among them), and one more for a
+    list longer than `count`; two for the hearings."""
+    return LegalWork(
+        hearings=capped_by_keys(
+            legal.hearings_ahead(user, today), count, legal.hearings_by_id(today)
+        ),
+        to_screen=capped(legal.women_to_screen(user, today), count),
+        to_finish=capped(legal.reports_to_finish(user), count),
+        to_review=capped(legal.reports_to_review(user), count),
+        pending=capped(legal.applications_pending(user), count),
+    )

@@ -12,11 +12,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from komar.accounts.models import Role
 from komar.audit.actions import do_log_list_view
 from komar.cases.access import require_case_reader
 from komar.cases.actions import SUPERVISING_ROLES
 from komar.cases.models import Referral
 from komar.cases.queries import pending_closures
+from komar.legal.queries import FACILITY_PAGE_ROLES
 from komar.lib.http import client_ip
 from komar.lib.paging import page_of_keys, with_rows
 from komar.lib.rules import all_rules, rule_by_code
@@ -28,6 +30,7 @@ from komar.tasks import queries
 FLAGS_ON_MY_WORK = 20
 REVIEWS_ON_MY_WORK = 20
 ROWS_ON_MY_WORK = 20  # determinations to review, assessments to approve or returned to her
+LEGAL_ROWS_ON_MY_WORK = 10  # each list of the legal work (hearings, women to screen, ...)
 
 T = TypeVar("T", bound=Model)
 
@@ -68,6 +71,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
         if user.role in SUPERVISING_ROLES and user.organisation_id is not None
         else 0
     )
+    # The legal work, for every reader whose files hold some; a legal officer's comes first
+    # (and is shown even when empty: it is her work).
+    legal = queries.legal_work(user, today, LEGAL_ROWS_ON_MY_WORK)
+    legal_first = user.role == Role.LEGAL_OFFICER
     do_log_list_view(actor=user, name="my_work", shown=flag_total, ip=client_ip(request))
     return render(
         request,
@@ -88,6 +95,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "referrals_waiting": referrals_waiting,
             "closures_waiting": closures_waiting,
             "requests_waiting": requests_waiting,
+            "legal": legal,
+            "legal_first": legal_first,
+            "show_legal": legal_first or bool(legal),
+            "legal_figures": user.role in FACILITY_PAGE_ROLES,
         },
     )
 

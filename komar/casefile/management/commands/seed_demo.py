@@ -8,6 +8,8 @@ and the casework about them, composed from each app's own demo module.
 - `counselling/demo.py`: sessions and decisions, drawn for each chunk of women from their facts.
 - `assessments/demo.py`: assessments and determinations, drawn from what counselling drew.
 - `casework/demo.py`: case notes for the women counselling counselled (its own generator).
+- `legal/demo.py`: legal cases, hearings, applications and diversion screenings, drawn for each
+  chunk of women from their custody (its own generator); `--flush` deletes them first.
 
 The casework has a generator of its own (seeded from the seed plus an offset), so that the
 registry data stay the same whatever the workflows draw. The workflows share it, drawing woman by
@@ -38,10 +40,13 @@ from komar.casework import demo as casework_demo
 from komar.casework.models import CaseNote
 from komar.counselling import demo as counselling_demo
 from komar.facilities.models import Facility
+from komar.legal import demo as legal_demo
 
 CASEWORK_SEED_OFFSET = 1_000_003
 # The case notes draw from a generator of their own: adding them changed no other demo row.
 NOTES_SEED_OFFSET = 2_000_003
+# The legal histories too: adding them changed no other demo row.
+LEGAL_SEED_OFFSET = 3_000_017
 
 
 class Casework:
@@ -53,6 +58,8 @@ class Casework:
         self.assessments = assessments_demo.AssessmentGenerator(rng, ref)
         notes_rng = random.Random(seed + NOTES_SEED_OFFSET)  # noqa: S311 - not secrets
         self.notes = casework_demo.NoteGenerator(notes_rng, ref)
+        legal_rng = random.Random(seed + LEGAL_SEED_OFFSET)  # noqa: S311 - not secrets
+        self.legal = legal_demo.LegalGenerator(legal_rng, ref)
 
     def insert(self, women: Sequence[registry.WomanFacts]) -> None:
         """Draw and write the casework of one chunk of women (inside the caller's transaction).
@@ -68,6 +75,9 @@ class Casework:
         counselling_demo.insert_counselling(sessions)
         assessments_demo.insert_assessments(assessed)
         casework_demo.insert_notes(notes)
+        legal = legal_demo.LegalRows()
+        self.legal.chunk(women, legal)
+        legal_demo.insert_legal(legal)
 
 
 class Command(BaseCommand):
@@ -96,6 +106,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisation_ids = registry.demo_organisation_ids()
             if options["flush"] and organisation_ids:
+                legal_demo.flush(registry.demo_mothers(organisation_ids))
                 flushed = registry.flush_demo_data(organisation_ids)
                 self.stdout.write(f"Deleted {flushed} demo women and their records.")
             organisations = registry.ensure_organisations()
@@ -140,6 +151,7 @@ class Command(BaseCommand):
         counts |= counselling_demo.summary(mothers)
         counts |= assessments_demo.summary(mothers)
         counts |= casework_demo.summary(mothers)
+        counts |= legal_demo.summary(mothers)
         lines = [f"Demo data loaded in {seconds:.1f} s:"]
         lines += [f"  {label:<20} {count}" for label, count in counts.items()]
         lines += ["", f"Demo logins (password {registry.DEMO_PASSWORD}):"]
