@@ -201,6 +201,11 @@ STORAGES = {
 # Domain settings.
 KOMAR_CHILD_STAY_LIMIT_MONTHS = env_int("KOMAR_CHILD_STAY_LIMIT_MONTHS", 36)
 KOMAR_STAY_LIMIT_WARNING_DAYS = env_int("KOMAR_STAY_LIMIT_WARNING_DAYS", 90)
+# The legal workflow's thresholds (komar/legal/rules_case.py, rules_screening.py).
+KOMAR_SCREENING_DAYS = env_int("KOMAR_SCREENING_DAYS", 7)
+KOMAR_LEGAL_LAWYER_DAYS = env_int("KOMAR_LEGAL_LAWYER_DAYS", 14)
+KOMAR_LEGAL_MAXIMUM_WARNING_DAYS = env_int("KOMAR_LEGAL_MAXIMUM_WARNING_DAYS", 30)
+KOMAR_LEGAL_APPLICATION_DAYS = env_int("KOMAR_LEGAL_APPLICATION_DAYS", 14)
 KOMAR_CASES_PER_PAGE = 25
 # Behind a reverse proxy (nginx), audit the address the proxy reports, not the proxy's own.
 KOMAR_BEHIND_PROXY = env_bool("KOMAR_BEHIND_PROXY", False)

@@ -34,7 +34,9 @@ def outside(sophea):
 
 def test_every_rule_names_a_standard_and_a_version() -> None:
     codes = [r.code for r in all_rules()]
-    assert len(codes) == len(set(codes)) == 8
+    assert len(codes) == len(set(codes))
+    # The registry's, counselling's and assessments' rules at least (workflows add theirs).
+    assert {"over_limit", "near_limit", "whereabouts_unknown", "no_counselling"} <= set(codes)
     for r in all_rules():
         assert r.version >= 1
         assert str(r.standard)
