@@ -440,3 +440,15 @@ def test_referrals_waiting_for_her_organisation_are_on_my_work_and_the_visit_is_
     assert reverse("cases:referral_list") in html
     entry = AuditEntry.objects.filter(object_type="list", object_code="my_work").last()
     assert entry is not None and entry.actor == vicheka and entry.fields[0].startswith("shown=")
+
+
+def test_a_flag_about_a_woman_is_counted_in_women(sokha, siem_reap) -> None:
+    """The legal workflow's flags are about the woman herself: counted as women, not children."""
+    from komar.conftest import child_inside
+
+    register(sokha, siem_reap, children=[child_inside()])  # pre-trial, no lawyer recorded
+    html = client_for(sokha).get(URL).content.decode()
+    link = reverse("tasks:flag_list", args=["screening_overdue"])
+    assert f'href="{link}">1 woman</a>' in html
+    flag_page = client_for(sokha).get(link).content.decode()
+    assert '<p class="count">1 woman</p>' in flag_page
