@@ -91,10 +91,9 @@ def test_the_file_shows_a_flag_with_its_explanation(sokha, sophea) -> None:
 
 @time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
 def test_it_counts_flags_by_rule_and_shows_only_the_most_urgent(sokha, siem_reap, settings) -> None:
+    from komar.cases import actions
     from komar.conftest import child_inside
     from komar.tasks import views
-
-    from komar.cases import actions
 
     for _ in range(views.FLAGS_ON_MY_WORK + 2):
         mother = register(sokha, siem_reap, children=[child_inside()])
