@@ -597,7 +597,7 @@ def do_decide_application(
     """Record the court's decision on an application. A release, judicial supervision, early
     release or pardon granted ends her custody (the registry's release, same transaction)."""
     current = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("legal_case__episode")
         .get(pk=application.pk)
     )

@@ -115,7 +115,7 @@ def do_start_report(
     """A new draft, its sections drafted from her file and her latest screening."""
     # Her row is locked: two people starting a report at once make one.
     mother = (
-        Mother.objects.select_for_update()
+        Mother.objects.select_for_update(of=("self",))
         .select_related("latest_episode__facility")
         .get(pk=mother.pk)
     )
@@ -145,7 +145,7 @@ def do_start_report(
 
 def _locked(court_report: CourtReport) -> CourtReport:
     return (
-        CourtReport.objects.select_for_update()
+        CourtReport.objects.select_for_update(of=("self",))
         .select_related("mother", "author", "supersedes")
         .get(pk=court_report.pk)
     )

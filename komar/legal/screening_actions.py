@@ -130,7 +130,11 @@ def do_record_screening(
     for a child (`eligibility.py`), `DatesRefused` for an impossible date."""
     today = timezone.localdate()
     # As she stands now, not as the page that posted saw her.
-    mother = Mother.objects.select_for_update().select_related("latest_episode").get(pk=mother.pk)
+    mother = (
+        Mother.objects.select_for_update(of=("self",))
+        .select_related("latest_episode")
+        .get(pk=mother.pk)
+    )
     if not is_eligible(mother, today):
         raise NotEligible(not_eligible_reasons(mother, today))
     episode = mother.latest_episode
@@ -170,7 +174,7 @@ def do_change_screening(
     today. Raises `EditConflict` when someone saved it since `expected_version`, and writes
     nothing then."""
     current = (
-        Screening.objects.select_for_update()
+        Screening.objects.select_for_update(of=("self",))
         .select_related("mother", "episode", "screened_by")
         .get(pk=screening.pk)
     )
