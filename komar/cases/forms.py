@@ -876,6 +876,26 @@ class CaseFilterForm(forms.Form):
         ]
 
 
+def check_override(
+    form: forms.Form, cleaned: dict[str, Any], *, field: str, may_override: bool
+) -> None:
+    """A referral without her consent to share with that organisation: refused on `field`
+    for a user who may not override, else the supervisor's written reason is required."""
+    if not may_override:
+        form.add_error(
+            field,
+            _(
+                "She has not consented to share her file with this organisation. Record "
+                "her consent first, or ask a supervisor to refer her."
+            ),
+        )
+    elif not cleaned.get("override_reason", "").strip():
+        form.add_error(
+            "override_reason",
+            _("She has not consented to share her file with this organisation: say why."),
+        )
+
+
 class ReferralForm(forms.Form):
     """Refer her to another organisation. Without her consent to share with it, only a
     supervisor may, and says why."""
@@ -922,19 +942,8 @@ class ReferralForm(forms.Form):
             return cleaned
         if active_sharing_consent(self.mother, organisation) is not None:
             cleaned["override_reason"] = ""
-        elif not self.is_supervisor:
-            self.add_error(
-                "to_organisation",
-                _(
-                    "She has not consented to share her file with this organisation. Record "
-                    "her consent first, or ask a supervisor to refer her."
-                ),
-            )
-        elif not cleaned.get("override_reason", "").strip():
-            self.add_error(
-                "override_reason",
-                _("She has not consented to share her file with this organisation: say why."),
-            )
+        else:
+            check_override(self, cleaned, field="to_organisation", may_override=self.is_supervisor)
         return cleaned
 
 
@@ -1120,17 +1129,7 @@ class RequestAnswerForm(forms.Form):
         if answer == "decline" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Say why the request is declined."))
         if answer == "refer" and not self.has_consent:
-            if "override_reason" not in self.fields:
-                self.add_error(
-                    "answer",
-                    _(
-                        "She has not consented to share her file with this organisation. Record "
-                        "her consent first, or ask a supervisor to refer her."
-                    ),
-                )
-            elif not cleaned.get("override_reason", "").strip():
-                self.add_error(
-                    "override_reason",
-                    _("She has not consented to share her file with this organisation: say why."),
-                )
+            check_override(
+                self, cleaned, field="answer", may_override="override_reason" in self.fields
+            )
         return cleaned
