@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "komar.assessments",
     "komar.casework",
     "komar.legal",
+    "komar.health",
+    "komar.transitions",
+    "komar.monitoring",
+    "komar.research",
     "komar.tasks",
     "komar.casefile",
 ]
@@ -254,3 +258,15 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- health settings (komar/health) ---
+# --- end of health settings ---
+
+# --- transitions settings (komar/transitions) ---
+# --- end of transitions settings ---
+
+# --- monitoring settings (komar/monitoring) ---
+# --- end of monitoring settings ---
+
+# --- research settings (komar/research) ---
+# --- end of research settings ---

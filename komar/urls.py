@@ -35,6 +35,10 @@ urlpatterns = [
     path("assessments/", include("komar.assessments.urls")),
     path("casework/", include("komar.casework.urls")),
     path("legal/", include("komar.legal.urls")),
+    path("health/", include("komar.health.urls")),
+    path("transitions/", include("komar.transitions.urls")),
+    path("monitoring/", include("komar.monitoring.urls")),
+    path("research/", include("komar.research.urls")),
     path("work/", include("komar.tasks.urls")),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", FaviconRedirect.as_view(permanent=True)),

@@ -12,8 +12,12 @@ from komar.cases import sections as registry
 from komar.cases.sections import Plugin
 from komar.casework import sections as casework
 from komar.counselling import sections as counselling
+from komar.health import sections as health
 from komar.legal import sections as legal
-from komar.lib import rules
+from komar.lib import rules, work
+from komar.monitoring import sections as monitoring
+from komar.research import sections as research
+from komar.transitions import sections as transitions
 
 PLUGINS: list[Plugin] = [
     registry.PLUGIN,
@@ -21,9 +25,15 @@ PLUGINS: list[Plugin] = [
     assessments.PLUGIN,
     casework.PLUGIN,
     legal.PLUGIN,
+    health.PLUGIN,
+    transitions.PLUGIN,
+    monitoring.PLUGIN,
+    research.PLUGIN,
 ]
 
 
 def install() -> None:
-    """Register every plugin's rules with the engine (at start-up, in every process)."""
+    """Register every plugin's rules with the engine, and its lists with "My work" (at
+    start-up, in every process)."""
     rules.install(rule_set for plugin in PLUGINS for rule_set in plugin.rule_sets)
+    work.install(plugin.work for plugin in PLUGINS if plugin.work is not None)

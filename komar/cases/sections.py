@@ -36,6 +36,7 @@ from komar.cases.models import (
     Referral,
 )
 from komar.lib.rules import RuleSet
+from komar.lib.work import WorkSource
 
 V = TypeVar("V")
 
@@ -106,6 +107,7 @@ class Plugin:
     child_sections: Sequence[Section[ChildPage]] = ()
     timeline: Callable[[WomanFile], Iterable[TimelineEvent]] | None = None
     rule_sets: Sequence[RuleSet[Any]] = ()
+    work: WorkSource | None = None  # its lists on "My work" (`lib/work.py`)
 
 
 # The registry's own sections.

@@ -22,6 +22,7 @@ from komar.legal.queries import FACILITY_PAGE_ROLES
 from komar.lib.http import client_ip
 from komar.lib.paging import page_of_keys, with_rows
 from komar.lib.rules import all_rules, rule_by_code
+from komar.lib.work import lists_for
 from komar.tasks import queries
 
 # "My work" shows the first rows of each list (the most urgent flags, the most overdue reviews,
@@ -99,6 +100,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "legal_first": legal_first,
             "show_legal": legal_first or bool(legal),
             "legal_figures": user.role in FACILITY_PAGE_ROLES,
+            "work_lists": lists_for(user, today, ROWS_ON_MY_WORK),
         },
     )
 

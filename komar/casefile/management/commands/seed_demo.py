@@ -10,6 +10,13 @@ and the casework about them, composed from each app's own demo module.
 - `casework/demo.py`: case notes for the women counselling counselled (its own generator).
 - `legal/demo.py`: legal cases, hearings, applications and diversion screenings, drawn for each
   chunk of women from their custody (its own generator); `--flush` deletes them first.
+- `health/demo.py`: the children's measurements, immunisations, milestones and health checks,
+  drawn for each chunk (its own generator).
+- `transitions/demo.py`: carers, their assessments, transition plans, separations and follow-up
+  visits that fit the registry's placements, drawn for each chunk (its own generator).
+- `monitoring/demo.py`: the facilities' attendance registers, monthly snapshots and checklists,
+  once every woman is in.
+- `research/demo.py`: research projects, once every woman is in.
 
 The casework has a generator of its own (seeded from the seed plus an offset), so that the
 registry data stay the same whatever the workflows draw. The workflows share it, drawing woman by
@@ -40,13 +47,22 @@ from komar.casework import demo as casework_demo
 from komar.casework.models import CaseNote
 from komar.counselling import demo as counselling_demo
 from komar.facilities.models import Facility
+from komar.health import demo as health_demo
 from komar.legal import demo as legal_demo
+from komar.monitoring import demo as monitoring_demo
+from komar.research import demo as research_demo
+from komar.transitions import demo as transitions_demo
 
 CASEWORK_SEED_OFFSET = 1_000_003
 # The case notes draw from a generator of their own: adding them changed no other demo row.
 NOTES_SEED_OFFSET = 2_000_003
 # The legal histories too: adding them changed no other demo row.
 LEGAL_SEED_OFFSET = 3_000_017
+# And each workflow built after it.
+HEALTH_SEED_OFFSET = 4_000_037
+TRANSITIONS_SEED_OFFSET = 5_000_011
+MONITORING_SEED_OFFSET = 6_000_001
+RESEARCH_SEED_OFFSET = 7_000_003
 
 
 class Casework:
@@ -60,6 +76,14 @@ class Casework:
         self.notes = casework_demo.NoteGenerator(notes_rng, ref)
         legal_rng = random.Random(seed + LEGAL_SEED_OFFSET)  # noqa: S311 - not secrets
         self.legal = legal_demo.LegalGenerator(legal_rng, ref)
+        self.health = health_demo.HealthGenerator(
+            random.Random(seed + HEALTH_SEED_OFFSET),  # noqa: S311 - not secrets
+            ref,
+        )
+        self.transitions = transitions_demo.TransitionsGenerator(
+            random.Random(seed + TRANSITIONS_SEED_OFFSET),  # noqa: S311 - not secrets
+            ref,
+        )
 
     def insert(self, women: Sequence[registry.WomanFacts]) -> None:
         """Draw and write the casework of one chunk of women (inside the caller's transaction).
@@ -78,6 +102,8 @@ class Casework:
         legal = legal_demo.LegalRows()
         self.legal.chunk(women, legal)
         legal_demo.insert_legal(legal)
+        self.health.chunk(women)
+        self.transitions.chunk(women)
 
 
 class Command(BaseCommand):
@@ -106,6 +132,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisation_ids = registry.demo_organisation_ids()
             if options["flush"] and organisation_ids:
+                research_demo.flush(organisation_ids)
+                monitoring_demo.flush(organisation_ids)
+                transitions_demo.flush(registry.demo_mothers(organisation_ids))
+                health_demo.flush(registry.demo_mothers(organisation_ids))
                 legal_demo.flush(registry.demo_mothers(organisation_ids))
                 flushed = registry.flush_demo_data(organisation_ids)
                 self.stdout.write(f"Deleted {flushed} demo women and their records.")
@@ -134,6 +164,16 @@ class Command(BaseCommand):
             if size > registry.CHUNK_SIZE and options["verbosity"] > 1:
                 self.stdout.write(f"  {done} of {size} women")
 
+        with transaction.atomic():
+            monitoring_demo.seed(
+                random.Random(options["seed"] + MONITORING_SEED_OFFSET),  # noqa: S311
+                ref,
+            )
+            research_demo.seed(
+                random.Random(options["seed"] + RESEARCH_SEED_OFFSET),  # noqa: S311
+                ref,
+            )
+
         # The flags, as the nightly refresh stores them (its one line only when asked for).
         verbose = options["verbosity"] > 1
         call_command("refresh_findings", stdout=self.stdout if verbose else io.StringIO())
@@ -152,6 +192,10 @@ class Command(BaseCommand):
         counts |= assessments_demo.summary(mothers)
         counts |= casework_demo.summary(mothers)
         counts |= legal_demo.summary(mothers)
+        counts |= health_demo.summary(mothers)
+        counts |= transitions_demo.summary(mothers)
+        counts |= monitoring_demo.summary(organisation_ids)
+        counts |= research_demo.summary(organisation_ids)
         lines = [f"Demo data loaded in {seconds:.1f} s:"]
         lines += [f"  {label:<20} {count}" for label, count in counts.items()]
         lines += ["", f"Demo logins (password {registry.DEMO_PASSWORD}):"]

@@ -1,0 +1,1 @@
+"""The research workflow's records."""

@@ -1,0 +1,1 @@
+"""The transitions workflow's records."""
