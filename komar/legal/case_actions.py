@@ -63,7 +63,7 @@ JUDGMENT_FIELDS = (
     "fine_riel",
 )
 ORDER_FIELDS = ("kind", "ordered_on", "term_months", "grounds")
-HEARING_FIELDS = ("held_on", "court", "kind", "outcome", "next_on")
+HEARING_FIELDS = ("held_on", "court", "kind", "outcome", "next_on", "is_scheduled")
 APPLICATION_FIELDS = ("kind", "filed_on", "note")
 DECISION_FIELDS = ("outcome", "decided_on", "obligations")
 
@@ -270,8 +270,10 @@ def hearing_problems(
     mother: Mother, legal_case: LegalCase | None, values: Mapping[str, Any]
 ) -> list[Problem]:
     """A hearing that took place: not in the future, not before her arrest; the next hearing
-    after it."""
+    after it. A hearing scheduled ahead: today or later, with no outcome yet."""
     held: dt.date = values["held_on"]
+    if values.get("is_scheduled"):
+        return _scheduled_problems(legal_case, values)
     problems = check_event(
         History.of(mother), field_name="held_on", day=held, what=_("The hearing")
     )
@@ -285,6 +287,33 @@ def hearing_problems(
                     "next_not_after",
                     "next_on",
                     _("The next hearing must be after this one (%(date)s).") % {"date": _d(held)},
+                )
+            )
+    return problems
+
+
+def _scheduled_problems(legal_case: LegalCase | None, values: Mapping[str, Any]) -> list[Problem]:
+    held: dt.date = values["held_on"]
+    problems = plain_date("held_on", held, future=True)
+    if held < timezone.localdate():
+        problems.append(
+            Problem(
+                "scheduled_in_past",
+                "held_on",
+                _(
+                    "This date has passed: record the hearing as held, with what came of it, "
+                    "or give the new date."
+                ),
+            )
+        )
+    problems += _before_arrest("held_on", held, arrest_day(legal_case))
+    for name in ("outcome", "next_on"):
+        if values.get(name):
+            problems.append(
+                Problem(
+                    "scheduled_with_outcome",
+                    name,
+                    _("A hearing that has not taken place has no outcome and no next date yet."),
                 )
             )
     return problems
@@ -530,6 +559,82 @@ def do_record_hearing(
     )
     refresh_for(mother)
     return hearing
+
+
+def _locked_record(
+    model: type[DetentionOrder] | type[Hearing], pk: int, expected_version: int
+) -> tuple[Mother, Stay, LegalCase, Any]:
+    """Her row and the record locked, checked against the version the person started from."""
+    legal_case = LegalCase.objects.select_related("episode").get(
+        pk=model.objects.values("legal_case_id").get(pk=pk)["legal_case_id"]
+    )
+    mother = Mother.objects.select_for_update().get(pk=legal_case.mother_id)
+    current = model.objects.select_for_update(of=("self",)).get(pk=pk)
+    if current.version != expected_version:
+        raise EditConflict(current)
+    return mother, stay_for(legal_case.episode), legal_case, current
+
+
+def _save_record(
+    current: DetentionOrder | Hearing,
+    mother: Mother,
+    values: Mapping[str, Any],
+    *,
+    actor: User,
+    ip: str | None,
+) -> list[str]:
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    if changed:
+        for name in changed:
+            setattr(current, name, values[name])
+        current.version += 1  # the row is locked: no one else can bump it meanwhile
+        current.save(update_fields=[*changed, "version"])
+        write_audit(actor=actor, action=Changed, obj=current, mother=mother, fields=changed, ip=ip)
+    refresh_for(mother)
+    return changed
+
+
+@transaction.atomic
+def do_change_detention_order(
+    order: DetentionOrder,
+    data: Mapping[str, Any],
+    *,
+    expected_version: int,
+    actor: User,
+    ip: str | None = None,
+) -> DetentionOrder:
+    """Correct a detention order or an extension, only if nobody saved it since
+    `expected_version` (else `EditConflict`, and nothing is written). Checked against the
+    stay's other orders."""
+    mother, stay, legal_case, current = _locked_record(DetentionOrder, order.pk, expected_version)
+    values = _values(data, ORDER_FIELDS)
+    if "grounds" in values:
+        values["grounds"] = sorted(values["grounds"] or [])
+    others = [o for o in legal_case.detention_orders.all() if o.pk != current.pk]
+    merged = {name: getattr(current, name) for name in ORDER_FIELDS} | values
+    enforce_dates(order_problems(mother, stay, legal_case, others, merged), ())
+    _save_record(current, mother, values, actor=actor, ip=ip)
+    return current
+
+
+@transaction.atomic
+def do_change_hearing(
+    hearing: Hearing,
+    data: Mapping[str, Any],
+    *,
+    expected_version: int,
+    actor: User,
+    ip: str | None = None,
+) -> Hearing:
+    """Correct a hearing, move a scheduled one to its new date, or record what came of a
+    scheduled hearing once it has taken place (`is_scheduled` False), only if nobody saved it
+    since `expected_version` (else `EditConflict`)."""
+    mother, _stay, legal_case, current = _locked_record(Hearing, hearing.pk, expected_version)
+    values = _values(data, HEARING_FIELDS)
+    merged = {name: getattr(current, name) for name in HEARING_FIELDS} | values
+    enforce_dates(hearing_problems(mother, legal_case, merged), ())
+    _save_record(current, mother, values, actor=actor, ip=ip)
+    return current
 
 
 @transaction.atomic

@@ -294,26 +294,44 @@ class DetentionOrderForm(_StayForm):
 class HearingForm(_StayForm):
     class Meta:
         model = Hearing
-        fields = ["held_on", "kind", "court", "outcome", "next_on"]
+        fields = ["is_scheduled", "held_on", "kind", "court", "outcome", "next_on"]
         widgets = {
             "held_on": DateInput(),
             "next_on": DateInput(),
             "outcome": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"is_scheduled": _("It has not taken place yet: it is scheduled for this date")}
         help_texts = {
-            "held_on": _("The day it took place."),
+            "is_scheduled": _(
+                "Tick it to record a hearing ahead (a summons, a date the court gave). Once it "
+                "has taken place, correct it: untick this and write what came of it."
+            ),
+            "held_on": _("The day it took place, or the day it is scheduled for."),
             "outcome": _("What the court decided or asked for, in a few words."),
             "next_on": _("If the court set one."),
         }
 
     def clean_held_on(self) -> dt.date:
-        return casework_date(self.cleaned_data["held_on"])
+        value: dt.date = self.cleaned_data["held_on"]
+        if self.data.get(self.add_prefix("is_scheduled")):
+            return value  # a date ahead: the date rules check it (today or later)
+        return casework_date(value)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("held_on"):
             self.check_dates(case_actions.hearing_problems(self.mother, self.legal_case, cleaned))
         return cleaned
+
+
+class HearingEditForm(VersionedForm, HearingForm):
+    class Meta(HearingForm.Meta):
+        pass
+
+
+class DetentionOrderEditForm(VersionedForm, DetentionOrderForm):
+    class Meta(DetentionOrderForm.Meta):
+        pass
 
 
 class ApplicationForm(_StayForm):

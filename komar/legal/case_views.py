@@ -33,7 +33,9 @@ from komar.cases.models import CustodyEpisode, Mother
 from komar.legal import case_actions
 from komar.legal.access import (
     get_application_for_user,
+    get_detention_order_for_user,
     get_episode_for_user,
+    get_hearing_for_user,
     get_legal_case_for_user,
 )
 from komar.legal.case_actions import CourtDecision, case_for_stay, stay_for
@@ -41,7 +43,9 @@ from komar.legal.case_forms import (
     MOMENTS,
     ApplicationForm,
     DecisionForm,
+    DetentionOrderEditForm,
     DetentionOrderForm,
+    HearingEditForm,
     HearingForm,
     JudgmentEditForm,
     JudgmentForm,
@@ -49,7 +53,7 @@ from komar.legal.case_forms import (
     LegalCaseForm,
 )
 from komar.legal.derived import Stay, figures_for_case
-from komar.legal.models import Application, DetentionGround, DetentionOrder, LegalCase
+from komar.legal.models import Application, DetentionGround, DetentionOrder, Hearing, LegalCase
 from komar.lib.conflicts import field_differences
 from komar.lib.http import client_ip
 
@@ -286,9 +290,10 @@ def hearing_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user, episode, stay = _stay_of(request, code)
     mother = episode.mother
     legal_case = case_for_stay(stay)
+    scheduled = request.GET.get("scheduled") == "1"
     form = HearingForm(
         request.POST or None,
-        initial={"court": stay.latest.court},
+        initial={"court": stay.latest.court, "is_scheduled": scheduled},
         mother=mother,
         stay=stay,
         legal_case=legal_case,
@@ -307,11 +312,105 @@ def hearing_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "mother": mother,
         "stay": stay,
         "legal_case": legal_case,
-        "title": _("Record a hearing"),
+        "title": _("Schedule a hearing") if scheduled else _("Record a hearing"),
         "submit": _("Save the hearing"),
-        "lead": _("A hearing that took place: what it was, what came of it, and the next date."),
+        "lead": _(
+            "A hearing that took place: what it was, what came of it, and the next date. Or a "
+            "hearing ahead: its date, its kind and the court."
+        ),
     }
     return _form_page(request, form, page)
+
+
+def _correct_page(
+    request: HttpRequest,
+    record: DetentionOrder | Hearing,
+    form_class: type[DetentionOrderEditForm] | type[HearingEditForm],
+    change: Any,
+    texts: dict[str, str],
+    **form_kwargs: Any,
+) -> HttpResponse:
+    """Correct one record of the legal case (optimistic locking: a second person saving
+    meanwhile gets a 409 page with what the first saved, and loses nothing she typed)."""
+    user = require_case_writer(request)
+    legal_case = record.legal_case
+    mother = legal_case.mother
+    stay = stay_for(legal_case.episode)
+    context: dict[str, Any] = {"mother": mother, "stay": stay, "legal_case": legal_case}
+    form = form_class(request.POST or None, instance=record, **context, **form_kwargs)
+    if request.method == "GET":
+        _log_view(request, user, record, mother)
+    page = {**context, **texts}
+    if request.method == "POST" and form.is_valid():
+        try:
+            change(
+                record,
+                form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                actor=user,
+                ip=client_ip(request),
+            )
+        except EditConflict as conflict:
+            current = type(record).objects.get(pk=record.pk)
+            fields = form_class.Meta.fields
+            details = {
+                "differences": field_differences(form, current, names=fields),
+                "last": AuditEntry.last_change(conflict.current),
+            }
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = form_class(data, instance=current, **context, **form_kwargs)
+            form.is_valid()
+            return _form_page(request, form, page, conflict=details)
+        except DatesRefused as refused:
+            form.check_dates(refused.problems)
+        else:
+            messages.success(request, texts["done"])
+            return redirect(legal_case.get_absolute_url())
+    return _form_page(request, form, page)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    order = get_detention_order_for_user(request, code)
+    others = [o for o in order.legal_case.detention_orders.all() if o.pk != order.pk]
+    texts = {
+        "title": _("Correct the detention order"),
+        "submit": _("Save the order"),
+        "lead": _(
+            "Correct what was recorded wrongly: its kind, its date, its term or its grounds."
+        ),
+        "done": _("Detention order corrected."),
+    }
+    return _correct_page(
+        request,
+        order,
+        DetentionOrderEditForm,
+        case_actions.do_change_detention_order,
+        texts,
+        orders=others,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    hearing = get_hearing_for_user(request, code)
+    texts = {
+        "title": _("Record what came of the hearing")
+        if hearing.is_scheduled
+        else _("Correct the hearing"),
+        "submit": _("Save the hearing"),
+        "lead": _(
+            'Once a scheduled hearing has taken place, untick "scheduled" and write what '
+            "came of it; if it was moved, give the new date."
+        )
+        if hearing.is_scheduled
+        else _("Correct what was recorded wrongly."),
+        "done": _("Hearing saved."),
+    }
+    return _correct_page(request, hearing, HearingEditForm, case_actions.do_change_hearing, texts)
 
 
 @login_required

@@ -364,22 +364,32 @@ class CaseFigures:
 
     @property
     def latest_hearing(self) -> Hearing | None:
-        return max(self.hearings, key=lambda h: (h.held_on, h.pk)) if self.hearings else None
+        """The latest hearing that took place (not one scheduled ahead)."""
+        held = [h for h in self.hearings if not h.is_scheduled]
+        return max(held, key=lambda h: (h.held_on, h.pk)) if held else None
 
     @property
     def next_hearing(self) -> dt.date | None:
-        """The next hearing the latest one set, if it is today or later."""
+        """The next hearing: one scheduled ahead, or the date the latest one set, whichever is
+        first, if it is today or later."""
+        ahead = [h.held_on for h in self.hearings if h.is_scheduled and h.held_on >= self.today]
         latest = self.latest_hearing
-        if latest is None or latest.next_on is None or latest.next_on < self.today:
-            return None
-        return latest.next_on
+        if latest is not None and latest.next_on is not None and latest.next_on >= self.today:
+            ahead.append(latest.next_on)
+        return min(ahead, default=None)
 
     @property
     def hearing_not_recorded(self) -> dt.date | None:
-        """The date of a hearing that should have taken place and is not recorded."""
+        """The date of a hearing that should have taken place and is not recorded: one
+        scheduled for a day now past, or the date the latest one set, now past."""
+        passed = [h.held_on for h in self.hearings if h.is_scheduled and h.held_on < self.today]
+        if passed:
+            return min(passed)
         latest = self.latest_hearing
         if latest is None or latest.next_on is None or latest.next_on >= self.today:
             return None
+        if any(h.is_scheduled and h.held_on >= latest.next_on for h in self.hearings):
+            return None  # the date was moved: a hearing is scheduled on or after it
         return latest.next_on
 
     @property

@@ -157,6 +157,7 @@ class DetentionOrder(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -184,9 +185,13 @@ class Hearing(models.Model):
     kind = models.CharField(_("kind of hearing"), max_length=20, choices=Kind.choices)
     outcome = models.TextField(_("outcome"), blank=True)
     next_on = models.DateField(_("next hearing"), null=True, blank=True)
+    # Recorded ahead (a summons, a date the court gave): it has not taken place yet. What
+    # happened is recorded on the same row when it has.
+    is_scheduled = models.BooleanField(_("scheduled, not yet held"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -64,7 +64,9 @@ def timeline(page: WomanFile) -> Iterable[TimelineEvent]:
             yield TimelineEvent(order.ordered_on, template % {"months": months}, "legal")
         for hearing in figures.hearings:
             text = _("Hearing: %(kind)s") % {"kind": hearing.get_kind_display()}
-            if hearing.court:
+            if hearing.is_scheduled:
+                text = _("Hearing scheduled: %(kind)s") % {"kind": hearing.get_kind_display()}
+            elif hearing.court:
                 text = _("Hearing: %(kind)s, %(court)s") % {
                     "kind": hearing.get_kind_display(),
                     "court": hearing.court,
