@@ -19,6 +19,7 @@ from komar.cases.actions import SUPERVISING_ROLES
 from komar.cases.models import Referral
 from komar.cases.queries import pending_closures
 from komar.legal.queries import FACILITY_PAGE_ROLES
+from komar.legal.screening import MEASURE_RULES
 from komar.lib.http import client_ip
 from komar.lib.paging import page_of_keys, with_rows
 from komar.lib.rules import all_rules, rule_by_code
@@ -175,4 +176,6 @@ def returned_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def rule_list(request: HttpRequest) -> HttpResponse:
     """Every rule, its version and the standard it rests on. Not personal data: any user."""
-    return render(request, "tasks/rule_list.html", {"rules": all_rules()})
+    return render(
+        request, "tasks/rule_list.html", {"rules": all_rules(), "measure_rules": MEASURE_RULES}
+    )
