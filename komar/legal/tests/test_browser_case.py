@@ -24,6 +24,7 @@ from komar.accounts.models import User
 from komar.cases.models import Consent, Mother
 from komar.conftest import SCREENSHOTS, Shot, fill_date, log_in
 from komar.legal.models import Application, DetentionOrder, LegalCase
+from komar.legal.tests.test_browser_screening import signed_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -86,6 +87,15 @@ def test_legal_case_to_judicial_supervision_in_khmer(
     shares_with_legal_aid: Consent,
     shot: Shot,
 ) -> None:
+    case_to_judicial_supervision(page, live_server, vicheka, sophea, shot)
+
+
+def case_to_judicial_supervision(
+    page: Page, live_server: LiveServer, vicheka: User, sophea: Mother, shot: Shot
+) -> None:
+    """The legal officer records the legal case and the detention order, files for judicial
+    supervision, records the court granting it and where the child inside now lives (also the
+    last part of `test_browser_journey`)."""
     vicheka.language = "km"
     vicheka.save(update_fields=["language"])
     today = timezone.localdate()
@@ -94,7 +104,7 @@ def test_legal_case_to_judicial_supervision_in_khmer(
     vichet = sophea.children.get(name_latin="Sok Vichet")
     checks = PageChecks()
 
-    log_in(page, live_server, vicheka)
+    signed_in(page, live_server, vicheka)
     page.goto(f"{live_server.url}{sophea.get_absolute_url()}")
     expect(page.locator("html")).to_have_attribute("lang", "km")
     section = page.locator("#legal-case")

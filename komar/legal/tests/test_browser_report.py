@@ -64,11 +64,27 @@ def test_draft_edit_submit_approve_and_print_a_court_report_in_khmer(
     sophea: Mother,
     shot: Shot,
 ) -> None:
+    screen(sophea, vicheka)
+    draft_to_final(browser, page, live_server, vicheka, sreymom, sophea, shot)
+
+
+def draft_to_final(
+    browser: Browser,
+    page: Page,
+    live_server: LiveServer,
+    vicheka: User,
+    sreymom: User,
+    sophea: Mother,
+    shot: Shot,
+) -> None:
+    """From a screening on her file: the legal officer drafts, edits and submits the report,
+    her supervisor approves it, and the final PDF is printed (also the second part of
+    `test_browser_journey`)."""
+    from komar.legal.tests.test_browser_screening import signed_in
+
     vicheka.language = "km"
     vicheka.save(update_fields=["language"])
-    screen(sophea, vicheka)
-
-    log_in(page, live_server, vicheka)
+    signed_in(page, live_server, vicheka)
     page.goto(f"{live_server.url}{sophea.get_absolute_url()}")
     expect(page.locator("html")).to_have_attribute("lang", "km")
     reports = page.locator("#court-reports")
