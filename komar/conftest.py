@@ -3,7 +3,9 @@
 - sokha: social worker, This-NGO, assigned to Siem Reap prison
 - dara: her supervisor, same NGO and facility
 - vicheka: legal officer at a legal-aid provider, Siem Reap prison
-- monitor: facility monitor at the prison department, Siem Reap prison
+- monitor: facility monitor at the prison department, Siem Reap prison (opens no personal file)
+- prison_worker: social worker at the prison department, Siem Reap prison (her scope is the
+  facility: every woman held there)
 - researcher: researcher at the NGO (never opens personal files)
 - admin_user: administrator of the NGO
 - outsider: social worker at another NGO, Battambang prison
@@ -135,6 +137,11 @@ def vicheka(legal_aid: Organisation, siem_reap: Facility) -> User:
 @pytest.fixture
 def monitor(prison_department: Organisation, siem_reap: Facility) -> User:
     return make_user("monitor", prison_department, Role.FACILITY_MONITOR, [siem_reap])
+
+
+@pytest.fixture
+def prison_worker(prison_department: Organisation, siem_reap: Facility) -> User:
+    return make_user("prison_worker", prison_department, Role.SOCIAL_WORKER, [siem_reap])
 
 
 @pytest.fixture

@@ -49,14 +49,15 @@ class Role(models.TextChoices):
     RESEARCHER = "researcher", _("Researcher")
 
 
-# Roles that may open personal files at all (researchers get de-identified data only).
+# Roles that may open personal files at all. Researchers get de-identified data only; facility
+# monitors watch conditions and figures, and follow one child through a minimal view
+# (`monitoring`), never her mother's file.
 CASE_READ_ROLES = frozenset(
     {
         Role.ADMINISTRATOR,
         Role.SUPERVISOR,
         Role.SOCIAL_WORKER,
         Role.LEGAL_OFFICER,
-        Role.FACILITY_MONITOR,
     }
 )
 # Roles that may register and correct personal data.

@@ -1,5 +1,6 @@
 """The legal work lists ("My work" and the full lists behind it) and the figures of a facility's
-legal page, all read inside the user's scope (`cases.access.scope`).
+legal page, all read inside the user's scope (`cases.access.scope`); a facility monitor, who has
+none, sees the facility's figures only, over the women of her facilities (`counted`).
 
 Each list is one query whatever the number of rows (the rows it names are joined, not read one
 by one; "My work" reads the hearings' ids, then their rows: `hearings_by_id`); the facility's
@@ -26,7 +27,9 @@ from komar.legal.report_actions import REVIEWER_ROLES
 from komar.lib.dates import add_months
 
 HEARING_HORIZON_DAYS = 14
-# Who sees a facility's legal page: those who oversee the work there.
+# Who sees a facility's legal page: those who oversee the work there. The page holds counts
+# only, no name and no link to a file, so a facility monitor, who opens no personal file, sees
+# it too (over every woman held or last held in her facilities: `counted`).
 FACILITY_PAGE_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR, Role.FACILITY_MONITOR})
 FACILITY_MONTHS = 12
 # A count below this is shown (the page is for staff) but marked small: a change of one or two
@@ -194,7 +197,7 @@ def applications_pending(user: User) -> QuerySet[Application]:
 def facilities_for(user: User) -> QuerySet[Facility]:
     """The facilities whose legal page she may open: those she works in, or, for an
     administrator given none (a national one), those her organisation works in."""
-    if user.role not in FACILITY_PAGE_ROLES or not user.can_read_cases:
+    if user.role not in FACILITY_PAGE_ROLES or not user.is_active:
         return Facility.objects.none()
     own = facility_ids(user)
     if own:
@@ -243,18 +246,30 @@ class FacilityFigures:
         return total
 
 
+def counted(user: User, prefix: str = "") -> Q:
+    """The women a facility's figures count, as a condition on a woman (or on `prefix`): those
+    in her scope (`cases.access.scope`). A facility monitor opens no file, so she has no scope;
+    the figures are counts, never names, and she counts every woman held or last held in her
+    facilities, as the prison department's scope does."""
+    if user.role == Role.FACILITY_MONITOR:
+        if not user.is_active:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}facility_id__in": facility_ids(user)})
+    return scope(user, prefix)
+
+
 def facility_figures(user: User, facility: Facility, today: dt.date) -> FacilityFigures:
     """Month by month over the last twelve months (this one so far): the women screened in
     the facility (the episode screened was there), the measures chosen in those screenings,
     the applications filed (by the date filed) and those granted or refused (by the date
-    decided) in its cases. Only the women in her scope count. Two queries."""
+    decided) in its cases. Only the women `counted` for her are counted. Two queries."""
     months = months_ending(today)
     first = months[0]
     by_month = {m: MonthFigures(m) for m in months}
     women: set[int] = set()
 
     screenings = Screening.objects.filter(
-        scope(user, "mother__"),
+        counted(user, "mother__"),
         episode__facility=facility,
         screened_on__gte=first,
         screened_on__lte=today,
@@ -270,7 +285,7 @@ def facility_figures(user: User, facility: Facility, today: dt.date) -> Facility
     screened_women = len(women)
 
     applications = Application.objects.filter(
-        scope(user, "legal_case__mother__"),
+        counted(user, "legal_case__mother__"),
         Q(filed_on__gte=first, filed_on__lte=today)
         | Q(decided_on__gte=first, decided_on__lte=today),
         legal_case__episode__facility=facility,

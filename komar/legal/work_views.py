@@ -101,9 +101,11 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 def _require_overseer(request: HttpRequest) -> User:
-    """A supervisor, an administrator or a facility monitor (403 for any other role)."""
-    user = require_case_reader(request)
-    if user.role not in queries.FACILITY_PAGE_ROLES:
+    """A supervisor, an administrator or a facility monitor (403 for any other role). Not a
+    case reader: the monitor reads no file, and the pages hold counts only."""
+    user = request.user
+    assert isinstance(user, User), "the facility pages require login"
+    if not user.is_active or user.role not in queries.FACILITY_PAGE_ROLES:
         raise PermissionDenied
     return user
 
@@ -277,7 +279,8 @@ def measure_table(figures: FacilityFigures) -> list[tuple[Any, list[Cell], Cell]
 @require_GET
 def facility_page(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     """One facility's legal work over the last twelve months, counted over the women in her
-    scope only; aggregated counts, no names. Audited as a list view."""
+    scope only (for a facility monitor, those held or last held in her facilities); aggregated
+    counts, no names, no links to a file. Audited as a list view."""
     user = _require_overseer(request)
     facility = queries.facilities_for(user).filter(code=code).first()
     if facility is None:

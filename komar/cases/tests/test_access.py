@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from komar.audit.models import AuditEntry
 from komar.cases.models import Closure, Consent
 from komar.conftest import client_for
 
@@ -27,7 +28,6 @@ CHILD_VIEWS = [
     ("cases:child_edit", {"GET", "POST"}),
     ("cases:child_move", {"GET", "POST"}),
 ]
-WRITE_VIEWS = {name for name, methods in MOTHER_VIEWS + CHILD_VIEWS if "POST" in methods}
 
 
 @pytest.fixture
@@ -100,14 +100,39 @@ def test_researcher_never_opens_personal_files(researcher, sophea, consent) -> N
     assert client.get(missing).status_code == 403
 
 
-def test_facility_monitor_reads_but_cannot_write(monitor, sophea, consent) -> None:
+def test_the_facility_monitor_opens_no_personal_file(monitor, sophea, consent) -> None:
+    """She watches conditions and figures, never a woman's file: every registry view is a 403
+    to her, on GET and on POST, before any record is looked up, and nothing changes.
+
+    No read-only reader of personal files remains: every role that reads them may also write."""
+    urls = all_urls(sophea, consent)
+    closure = Closure.objects.get(mother=sophea)
+    sophea.refresh_from_db()
+    version = sophea.version
     client = client_for(monitor)
-    assert client.get(reverse("cases:case_list")).status_code == 200
-    assert client.get(sophea.get_absolute_url()).status_code == 200
-    assert client.get(reverse("cases:mother_register")).status_code == 403
-    for name, url, _ in all_urls(sophea, consent):
-        if name in WRITE_VIEWS or name in ("cases:consent_withdraw", "cases:closure_detail"):
+    entries = AuditEntry.objects.count()
+    for url in (
+        reverse("cases:case_list"),
+        reverse("cases:mother_register"),
+        reverse("cases:caseload"),
+        reverse("cases:closure_list"),
+        reverse("cases:referral_list"),
+    ):
+        assert client.get(url).status_code == 403, url
+    for _, url, methods in urls:
+        assert client.get(url).status_code == 403, url
+        if "POST" in methods:
             assert client.post(url).status_code == 403, url
+    missing = reverse("casefile:mother_file", args=["00000000-0000-0000-0000-000000000000"])
+    assert client.get(missing).status_code == 403
+    # Every write and every file or list opened leaves an audit entry: none was written.
+    assert AuditEntry.objects.count() == entries
+    sophea.refresh_from_db()
+    assert sophea.version == version
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+    closure.refresh_from_db()
+    assert closure.status == Closure.Status.PENDING
 
 
 def test_another_organisation_sees_her_file_only_while_she_consents(
@@ -161,13 +186,16 @@ def test_consent_to_share_with_one_organisation_opens_no_other(
 
 
 def test_prison_department_staff_see_every_woman_held_in_their_facilities(
-    monitor, sophea, outsider, battambang
+    prison_worker, sophea, outsider, battambang
 ) -> None:
+    """Sophea is assigned to another organisation (the NGO): the prison department sees her
+    because she is held in its facility, and not a woman held elsewhere."""
     from komar.conftest import register
 
-    assert client_for(monitor).get(sophea.get_absolute_url()).status_code == 200
+    assert sophea.organisation != prison_worker.organisation
+    assert client_for(prison_worker).get(sophea.get_absolute_url()).status_code == 200
     elsewhere = register(outsider, battambang, name_latin="Srey Mom", name_km="ស្រី មុំ")
-    assert client_for(monitor).get(elsewhere.get_absolute_url()).status_code == 404
+    assert client_for(prison_worker).get(elsewhere.get_absolute_url()).status_code == 404
 
 
 def test_the_organisation_still_sees_a_woman_transferred_elsewhere(
@@ -207,7 +235,7 @@ def test_case_list_shows_only_women_in_scope(sokha, outsider, sophea) -> None:
 
 
 def test_her_scope_follows_a_transfer_and_a_corrected_facility(
-    monitor, outsider, siem_reap, battambang
+    prison_worker, outsider, siem_reap, battambang
 ):
     """The prison department's scope is the facility: it follows her from prison to prison."""
     import datetime as dt
@@ -216,11 +244,10 @@ def test_her_scope_follows_a_transfer_and_a_corrected_facility(
     from komar.cases.actions import do_change_episode, do_transfer_mother
     from komar.conftest import register
 
-    sokha = monitor
     mother = register(outsider, battambang)
-    assert not mothers_for_user(sokha).filter(pk=mother.pk).exists()
+    assert not mothers_for_user(prison_worker).filter(pk=mother.pk).exists()
     do_transfer_mother(mother, to_facility=siem_reap, on=dt.date(2026, 3, 1), actor=outsider)
-    assert mothers_for_user(sokha).filter(pk=mother.pk).exists()
+    assert mothers_for_user(prison_worker).filter(pk=mother.pk).exists()
     mother.refresh_from_db()
     episode = mother.latest_episode
     do_change_episode(
@@ -228,4 +255,4 @@ def test_her_scope_follows_a_transfer_and_a_corrected_facility(
     )
     mother.refresh_from_db()
     assert mother.facility == battambang
-    assert not mothers_for_user(sokha).filter(pk=mother.pk).exists()
+    assert not mothers_for_user(prison_worker).filter(pk=mother.pk).exists()

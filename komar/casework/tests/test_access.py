@@ -4,16 +4,12 @@ import pytest
 from django.urls import reverse
 
 from komar.accounts.models import Role
+from komar.audit.models import AuditEntry
+from komar.casework.models import CaseNote
 from komar.casework.tests.factories import attach, note
 from komar.conftest import client_for, make_user
 
 MISSING = "00000000-0000-0000-0000-000000000000"
-WRITES = {
-    "casework:note_new",
-    "casework:note_edit",
-    "casework:document_new",
-    "casework:document_remove",
-}
 
 
 @pytest.fixture
@@ -72,14 +68,26 @@ def test_it_refuses_the_researcher_before_any_lookup(researcher, sophea, records
         assert client.get(missing).status_code == 403, name
 
 
-def test_it_lets_the_facility_monitor_read_but_not_write(monitor, sophea, records) -> None:
+def test_it_opens_none_of_it_to_the_facility_monitor(monitor, sophea, records) -> None:
+    """She never opens a woman's file, so none of its notes and documents: every view is a 403
+    on GET and POST, before any lookup, and nothing is written or logged.
+
+    No read-only reader remains: every role that reads a file may also write notes and attach
+    documents to it."""
     client = client_for(monitor)
-    for name, url, _methods in all_urls(sophea, records):
-        if name in WRITES:
-            assert client.get(url).status_code == 403, url
-            assert client.post(url).status_code == 403, url
-        else:
-            assert client.get(url).status_code == 200, url
+    entries = AuditEntry.objects.count()
+    for name, url, methods in all_urls(sophea, records):
+        for method in ("GET", "POST"):
+            expected = 403 if method in methods else 405
+            response = getattr(client, method.lower())(url)
+            assert response.status_code == expected, (method, url)
+        assert client.get(reverse(name, args=[MISSING])).status_code == 403, name
+    assert AuditEntry.objects.count() == entries
+    assert CaseNote.objects.get() == records["note"]
+    records["note"].refresh_from_db()
+    assert records["note"].version == 1
+    records["document"].refresh_from_db()
+    assert records["document"].removed_at is None
 
 
 def test_it_refuses_wrong_methods(sokha, sophea, records) -> None:

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from komar.accounts.models import CASE_WRITE_ROLES, Role
 from komar.casework.sections import DOCUMENTS_SHOWN, NOTES_SHOWN
 from komar.casework.tests.factories import attach, note, png_bytes
 from komar.conftest import client_for, register
@@ -128,11 +129,19 @@ def test_her_file_caps_the_documents_and_links_to_all(sokha, sophea) -> None:
     assert reverse("casework:document_list", args=[sophea.code]) in section
 
 
-def test_a_reader_who_may_not_write_sees_no_write_links(monitor, sokha, sophea) -> None:
+def test_a_reader_who_may_not_write_sees_no_write_links(monkeypatch, dara, sokha, sophea) -> None:
+    """No role reads a file without writing it any more (the facility monitor reads none), but
+    the sections still offer their links only to those who may write: so the test takes writing
+    away from the supervisor's role."""
     written = note(sophea, sokha)
-    attach(sophea, sokha)
-    html = client_for(monitor).get(sophea.get_absolute_url()).content.decode()
-    assert str(written.code) in html
+    document = attach(sophea, sokha)
+    monkeypatch.setattr(
+        "komar.accounts.models.CASE_WRITE_ROLES", CASE_WRITE_ROLES - {Role.SUPERVISOR}
+    )
+    assert dara.can_read_cases and not dara.can_write_cases
+    html = client_for(dara).get(sophea.get_absolute_url()).content.decode()
+    assert str(written.code) in html and str(document.code) in html
+    assert reverse("casework:document_remove", args=[document.code]) not in html
     assert reverse("casework:note_new", args=[sophea.code]) not in html
     assert reverse("casework:document_new", args=[sophea.code]) not in html
     assert reverse("casework:note_edit", args=[written.code]) not in html

@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from komar.audit.models import AuditEntry
 from komar.conftest import client_for
 from komar.counselling.actions import do_record_session
+from komar.counselling.models import CounsellingSession
 
 MISSING = "00000000-0000-0000-0000-000000000000"
 
@@ -78,15 +80,29 @@ def test_it_refuses_the_researcher_before_any_lookup(researcher, sophea, session
         assert client.get(missing).status_code == 403, name
 
 
-def test_it_lets_the_facility_monitor_read_but_not_record(monitor, sophea, session) -> None:
+def test_it_opens_none_of_it_to_the_facility_monitor(monitor, sophea, session, siem_reap):
+    """She never opens a woman's file, so no counselling view either (the facility sheet is a
+    worker's tool, for case readers): a 403 on GET and POST, before any lookup, and nothing is
+    recorded or logged. A legal officer the file is shared with reads it (below)."""
     client = client_for(monitor)
-    assert client.get(session.get_absolute_url()).status_code == 200
-    for url in (
-        reverse("counselling:session_new", args=[sophea.code]),
-        reverse("counselling:session_edit", args=[session.code]),
+    entries = AuditEntry.objects.count()
+    for url, methods in [*record_urls(sophea, session), (sheet_url(siem_reap), {"GET"})]:
+        for method in methods:
+            response = getattr(client, method.lower())(url)
+            assert response.status_code == 403, (method, url)
+    for name in (
+        "session_new",
+        "session_detail",
+        "session_edit",
+        "session_summary_pdf",
+        "facility_sheet_pdf",
     ):
-        assert client.get(url).status_code == 403, url
-        assert client.post(url).status_code == 403, url
+        missing = reverse(f"counselling:{name}", args=[MISSING])
+        assert client.get(missing).status_code == 403, name
+    assert AuditEntry.objects.count() == entries
+    assert CounsellingSession.objects.get() == session
+    session.refresh_from_db()
+    assert session.version == 1
 
 
 def test_it_refuses_wrong_methods(sokha, sophea, session, siem_reap) -> None:

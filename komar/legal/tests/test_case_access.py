@@ -37,8 +37,9 @@ def request_of(user):
     return request
 
 
-def test_each_getter_finds_the_record_in_her_scope(sokha, monitor, records) -> None:
-    for user in (sokha, monitor):
+def test_each_getter_finds_the_record_in_her_scope(sokha, prison_worker, records) -> None:
+    """Her organisation's worker, and the prison department's, whose scope is her facility."""
+    for user in (sokha, prison_worker):
         for getter, record in records.items():
             assert getter(request_of(user), record.code) == record, getter.__name__
 
@@ -50,11 +51,14 @@ def test_outside_her_scope_every_record_is_a_404_like_a_missing_one(outsider, re
                 getter(request_of(outsider), code)
 
 
-def test_a_role_that_reads_no_cases_is_refused_before_any_lookup(researcher, records) -> None:
-    for getter, record in records.items():
-        for code in (record.code, uuid.uuid4()):
-            with pytest.raises(PermissionDenied):
-                getter(request_of(researcher), code)
+def test_a_role_that_reads_no_cases_is_refused_before_any_lookup(
+    researcher, monitor, records
+) -> None:
+    for user in (researcher, monitor):
+        for getter, record in records.items():
+            for code in (record.code, uuid.uuid4()):
+                with pytest.raises(PermissionDenied):
+                    getter(request_of(user), code)
 
 
 def test_the_legal_aid_organisation_sees_them_once_she_shares_her_file(
@@ -65,7 +69,11 @@ def test_the_legal_aid_organisation_sees_them_once_she_shares_her_file(
     assert list(access.legal_cases_for_user(vicheka)) == [records[access.get_legal_case_for_user]]
 
 
-def test_the_list_of_cases_follows_the_scope(outsider, researcher, sokha, records) -> None:
+def test_the_list_of_cases_follows_the_scope(
+    outsider, researcher, monitor, prison_worker, sokha, records
+) -> None:
     assert access.legal_cases_for_user(sokha).count() == 1
+    assert access.legal_cases_for_user(prison_worker).count() == 1
     assert not access.legal_cases_for_user(outsider).exists()
     assert not access.legal_cases_for_user(researcher).exists()
+    assert not access.legal_cases_for_user(monitor).exists()

@@ -73,12 +73,19 @@ def test_past_the_maximum_it_says_how_many_days_over(sokha, sophea) -> None:
     assert "2 months: until 9 Mar 2026" in html and "11 days over" in html
 
 
-def test_a_reader_who_cannot_write_gets_no_links(monitor, sokha, sophea) -> None:
+def test_a_reader_who_cannot_write_gets_no_links(dara, sokha, sophea) -> None:
+    """No role reads a file without writing it any more (the facility monitor reads none); a
+    closed case is read-only to everyone: her worker reads the section, with no link to write."""
     application = apply(sophea, sokha)
-    html = section(client_for(monitor), sophea)
+    episode = current(sophea).code
+    registry.do_request_closure(sophea, reason="other", note="Moved abroad", actor=dara)
+    sophea.refresh_from_db()
+    assert sophea.is_closed
+    html = section(client_for(sokha), sophea)
     assert "Waiting for a decision" in html
     assert reverse("legal:application_decide", args=[application.code]) not in html
-    assert reverse("legal:case_edit", args=[current(sophea).code]) not in html
+    for name in ("case_edit", "order_new", "hearing_new", "application_new", "judgment"):
+        assert reverse(f"legal:{name}", args=[episode]) not in html, name
 
 
 def test_after_a_court_release_it_asks_where_the_child_inside_now_lives(sokha, sophea) -> None:

@@ -18,7 +18,6 @@ from komar.legal.models import Application, DetentionOrder, Hearing, LegalCase
 from komar.legal.tests.test_case_actions import apply, change_case, current, record_case
 
 MISSING = "00000000-0000-0000-0000-000000000000"
-READS = {"legal:case_detail", "legal:case_children"}
 
 
 @pytest.fixture(autouse=True)
@@ -97,15 +96,24 @@ def test_it_refuses_the_researcher_before_any_lookup(researcher, sophea, records
         assert client.get(reverse(name, args=[MISSING])).status_code == 403, name
 
 
-def test_it_lets_the_facility_monitor_read_but_not_write(monitor, sophea, records) -> None:
+def test_it_opens_none_of_it_to_the_facility_monitor(monitor, sophea, records) -> None:
+    """She never opens a woman's file, so none of her legal case: every view is a 403 on GET and
+    POST, before any lookup, and nothing is recorded or logged.
+
+    No role reads a file without writing it any more; a closed case is read-only to everyone
+    (`test_a_closed_case_is_read_only`)."""
     client = client_for(monitor)
-    for name, url, _methods in all_urls(sophea, records):
-        if name in READS:
-            assert client.get(url).status_code == 200, url
-            assert "Record the decision" not in client.get(url).content.decode()
-        else:
-            assert client.get(url).status_code == 403, url
-            assert client.post(url).status_code == 403, url
+    urls = all_urls(sophea, records)
+    entries = AuditEntry.objects.count()
+    counts = [model.objects.count() for model in (DetentionOrder, Hearing, Application)]
+    for name, url, methods in urls:
+        for method in methods:
+            assert getattr(client, method.lower())(url).status_code == 403, (method, url)
+        assert client.get(reverse(name, args=[MISSING])).status_code == 403, name
+    assert AuditEntry.objects.count() == entries
+    assert [model.objects.count() for model in (DetentionOrder, Hearing, Application)] == counts
+    assert LegalCase.objects.get().version == records["case"].version
+    assert Application.objects.get().outcome == Application.Outcome.PENDING
 
 
 def test_it_refuses_wrong_methods(sokha, sophea, records) -> None:
@@ -146,6 +154,9 @@ def test_a_closed_case_is_read_only(sokha, dara, sophea, records) -> None:
     client = client_for(sokha)
     detail = client.get(records["case"].get_absolute_url()).content.decode()
     assert "Record a hearing" not in detail
+    assert "Record the decision" not in detail
+    children = reverse("legal:case_children", args=[records["case"].code])
+    assert client.get(children).status_code == 200
     url = reverse("legal:hearing_new", args=[current(sophea).code])
     response = client.post(url, {"held_on": "2026-03-02", "kind": "questioning"})
     assert response.status_code == 403

@@ -130,12 +130,38 @@ def test_the_figures_are_those_counted_by_hand(dara, siem_reap, records) -> None
     assert by_measure["Pardon request"] == ([0] * 12, 0)
 
 
-def test_a_monitor_counts_every_woman_held_there(monitor, siem_reap, records) -> None:
-    """The prison department sees the women held in its facilities, whatever their
-    organisation: the other NGO's woman is counted too."""
-    rows = months(client_for(monitor).get(page_url(siem_reap)))
+def test_a_monitor_counts_every_woman_held_there(monitor, siem_reap, sophea, records) -> None:
+    """A facility monitor opens no file, but the page is counts only: she counts every woman
+    held or last held in her facilities, whatever her organisation (the other NGO's woman
+    too), and the page names none of them and links to no file."""
+    response = client_for(monitor).get(page_url(siem_reap))
+    assert response.status_code == 200
+    rows = months(response)
     assert rows["2026-04"] == (2, 4, 2, 0, 0)
     assert rows["total"] == (4, 5, 4, 1, 2)
+    html = response.content.decode()
+    for mother in [sophea, *records.values()]:
+        assert mother.name_latin not in html
+        assert mother.name_km not in html
+        assert str(mother.code) not in html
+    assert reverse("tasks:my_work") not in html  # she has no "My work" (a 403 to her)
+    entry = AuditEntry.objects.filter(actor=monitor).latest("pk")
+    assert entry.object_code == f"legal:facility:{siem_reap.pk}"
+    assert entry.fields == ["shown=5"]  # Sophea, Kanha, Nary, Bopha, Rany
+
+
+def test_a_monitor_stops_counting_a_woman_moved_to_another_prison(
+    monitor, sokha, siem_reap, battambang, records
+) -> None:
+    """Her facilities' women are those held or last held there, as for the prison department's
+    staff: Kanha, moved to Battambang, leaves the Siem Reap monitor's figures."""
+    from komar.cases.actions import do_transfer_mother
+
+    do_transfer_mother(
+        records["kanha"], to_facility=battambang, on=dt.date(2026, 6, 1), actor=sokha
+    )
+    rows = months(client_for(monitor).get(page_url(siem_reap)))
+    assert rows["2026-04"] == (1, 1, 1, 0, 0)  # Rany alone
 
 
 def test_a_supervisor_of_another_organisation_counts_only_her_own(
@@ -282,10 +308,13 @@ class TestAccess:
         assert client_for(user).get(page_url(siem_reap)).status_code == 403
         assert client_for(user).get(reverse("legal:facility_choice")).status_code == 403
 
-    def test_a_facility_she_does_not_work_in_is_404(self, other_ngo, battambang, siem_reap):
+    def test_a_facility_she_does_not_work_in_is_404(
+        self, other_ngo, monitor, battambang, siem_reap
+    ):
         supervisor = make_user("rith", other_ngo, Role.SUPERVISOR, [battambang])
         assert client_for(supervisor).get(page_url(siem_reap)).status_code == 404
         assert client_for(supervisor).get(page_url(battambang)).status_code == 200
+        assert client_for(monitor).get(page_url(battambang)).status_code == 404
 
     def test_an_unknown_facility_is_404(self, dara) -> None:
         url = reverse("legal:facility_page", args=[uuid.uuid4()])

@@ -1,6 +1,7 @@
 """The standard access tests for every screening page: anonymous users sign in, a woman outside
-the scope is a 404, a researcher is refused before any lookup, a facility monitor reads and
-never writes, and wrong methods are refused."""
+the scope is a 404, a researcher and a facility monitor are refused before any lookup, another
+organisation reads a screening but does not change it (`test_screening_change`), a closed case
+is read-only, and wrong methods are refused."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from komar.audit.models import AuditEntry
 from komar.cases.actions import do_request_closure
 from komar.conftest import client_for
+from komar.legal.models import Screening
 from komar.legal.tests.test_screening_new import screened
 
 MISSING = "00000000-0000-0000-0000-000000000000"
@@ -84,18 +87,21 @@ def test_it_refuses_the_researcher_before_any_lookup(researcher, sophea, screeni
         assert client.get(reverse(name, args=[MISSING])).status_code == 403, name
 
 
-def test_it_lets_the_facility_monitor_read_but_not_write(monitor, sophea, screening) -> None:
+def test_it_opens_none_of_it_to_the_facility_monitor(monitor, sophea, screening) -> None:
+    """She never opens a woman's file, so no screening of hers: a 403 on GET and POST, before
+    any lookup, and nothing is recorded or logged. (The rules of the measures are no one's
+    personal data: open to every user.)"""
     client = client_for(monitor)
-    for name, url, _methods in all_urls(sophea, screening):
-        if name in WRITES:
-            assert client.get(url).status_code == 403, url
-            assert client.post(url).status_code == 403, url
-        else:
-            assert client.get(url).status_code == 200, url
-    html = client.get(sophea.get_absolute_url()).content.decode()
-    section = html[html.index('id="screening"') :]
-    assert "Screened on 18 Mar 2026 by Vicheka" in section
-    assert reverse("legal:screening_new", args=[sophea.code]) not in section
+    entries = AuditEntry.objects.count()
+    for name, url, methods in all_urls(sophea, screening):
+        for method in methods:
+            assert getattr(client, method.lower())(url).status_code == 403, (method, url)
+        assert client.get(reverse(name, args=[MISSING])).status_code == 403, name
+    assert client.get(sophea.get_absolute_url()).status_code == 403
+    assert AuditEntry.objects.count() == entries
+    assert Screening.objects.get() == screening
+    screening.refresh_from_db()
+    assert screening.version == 1 and screening.chosen == []
 
 
 def test_it_refuses_wrong_methods(vicheka, sophea, screening) -> None:
@@ -138,3 +144,8 @@ def test_a_closed_case_is_read_only(vicheka, dara, sokha, sophea, screening) -> 
     assert screening.chosen == []
     new = client.get(reverse("legal:screening_new", args=[sophea.code])).content.decode()
     assert "Her case is closed." in new
+    # Her file shows the screening, and offers no new one.
+    html = client.get(sophea.get_absolute_url()).content.decode()
+    section = html[html.index('id="screening"') :]
+    assert "Screened on 18 Mar 2026 by Vicheka" in section
+    assert reverse("legal:screening_new", args=[sophea.code]) not in section

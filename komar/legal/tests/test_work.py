@@ -137,8 +137,14 @@ class TestTheFullLists:
     def test_wrong_method(self, sokha, name) -> None:
         assert client_for(sokha).post(LISTS[name]).status_code == 405
 
-    def test_a_monitor_reads_them(self, monitor, name) -> None:
-        assert client_for(monitor).get(LISTS[name]).status_code == 200
+    def test_a_monitor_opens_none_of_them(self, monitor, sokha, sophea, name) -> None:
+        """They name women: a facility monitor, who opens no file, is refused, and her visit
+        leaves no list view in the audit."""
+        application(sophea, sokha, dt.date(2026, 2, 1))
+        response = client_for(monitor).get(LISTS[name])
+        assert response.status_code == 403
+        assert sophea.name_latin not in response.content.decode()
+        assert not AuditEntry.objects.filter(actor=monitor).exists()
 
     def test_an_outsider_sees_none_of_this_facilitys_women(
         self, outsider, vicheka, reviewer, shares_with_legal_aid, sophea, name

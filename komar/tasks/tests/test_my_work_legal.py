@@ -245,14 +245,24 @@ def test_others_see_it_after_their_reviews_only_when_there_is_some(sokha, outsid
     assert 'id="legal"' not in my_work(outsider)
 
 
-def test_supervisors_and_monitors_get_a_link_to_the_facility_pages(
-    dara, monitor, sokha, vicheka, sophea
+def test_supervisors_get_a_link_to_the_facility_pages(
+    dara, admin_user, sokha, vicheka, sophea
 ) -> None:
     link = reverse("legal:facility_choice")
     assert link in my_work(dara)
-    assert link in my_work(monitor)
+    assert link in my_work(admin_user)
     assert link not in my_work(sokha)
     assert link not in my_work(vicheka)
+
+
+def test_a_facility_monitor_has_no_my_work_but_opens_the_facility_pages(monitor, sophea):
+    """Her "My work" would list women by name: a facility monitor, who opens no file, gets a
+    403 there (her home is her monitoring); the facility's legal page is counts only: hers."""
+    client = client_for(monitor)
+    response = client.get(MY_WORK)
+    assert response.status_code == 403
+    assert sophea.name_latin not in response.content.decode()
+    assert client.get(reverse("legal:facility_choice")).status_code == 302
 
 
 # Capped lists and the full lists behind them.
