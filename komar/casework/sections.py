@@ -50,7 +50,7 @@ def _child_notes(page: ChildPage) -> dict[str, Any]:
 
 
 def _can(page: WomanFile | ChildPage, note: CaseNote) -> bool:
-    return may_correct_note(page.user, note)
+    return may_correct_note(page.user, note) and not page.mother.is_closed
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from komar.audit.actions import do_log_file_view
 from komar.audit.models import AuditEntry
 from komar.cases.access import get_mother_for_user, require_case_reader, require_case_writer
-from komar.cases.actions import DatesRefused, EditConflict, InvalidAction
+from komar.cases.actions import CaseClosed, DatesRefused, EditConflict, InvalidAction
 from komar.cases.models import Child, Mother
 from komar.casework import actions, files
 from komar.casework.access import get_document_for_user, get_note_for_user, may_correct_note
@@ -97,6 +97,8 @@ def note_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     if not may_correct_note(user, note):
         raise PermissionDenied
     mother = note.mother
+    if mother.is_closed:
+        raise CaseClosed
     form = CaseNoteEditForm(request.POST or None, instance=note, mother=mother)
     if request.method == "GET":
         # The form shows the whole note: opening it is a view of her file.
@@ -148,7 +150,11 @@ def note_list(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         notes = notes.filter(child=child)
     page = Paginator(notes, settings.KOMAR_CASES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
-        NoteRow(note, note.child.display_name if note.child else "", may_correct_note(user, note))
+        NoteRow(
+            note,
+            note.child.display_name if note.child else "",
+            may_correct_note(user, note) and not mother.is_closed,
+        )
         for note in page.object_list
     ]
     return render(
@@ -159,7 +165,7 @@ def note_list(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             "child": child,
             "page": page,
             "rows": rows,
-            "can_write": user.can_write_cases,
+            "can_write": user.can_write_cases and not mother.is_closed,
             "query_without_page": f"child={child.code}" if child else "",
         },
     )
@@ -219,7 +225,7 @@ def document_list(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             "rows": [
                 DocumentRow(d, d.child.display_name if d.child else "") for d in page.object_list
             ],
-            "can_write": user.can_write_cases,
+            "can_write": user.can_write_cases and not mother.is_closed,
             "query_without_page": f"child={child.code}" if child else "",
         },
     )

@@ -44,3 +44,40 @@ def test_every_workflow_is_refused_a_write_to_a_closed_case(sokha, dara, flagged
             flagged, {"notes": "late"}, expected_version=flagged.version, actor=sokha
         )
     assert not AuditEntry.objects.filter(actor=sokha, object_type="casework.casenote").exists()
+
+
+def test_a_closed_case_offers_no_casework_link_and_no_correction_page(sokha, dara, flagged) -> None:
+    from django.urls import reverse
+
+    from komar.conftest import client_for
+
+    note = do_record_note(
+        flagged,
+        {
+            "kind": "visit",
+            "held_on": dt.date(2026, 3, 15),
+            "participants": "She",
+            "discussed": "Her release",
+            "agreed": "",
+            "child": None,
+        },
+        actor=sokha,
+    )
+    client = client_for(sokha)
+    edit = reverse("casework:note_edit", args=[note.code])
+    notes = reverse("casework:note_list", args=[flagged.code])
+    new_note = reverse("casework:note_new", args=[flagged.code])
+    documents = reverse("casework:document_list", args=[flagged.code])
+    # Open, the links are there.
+    assert edit in client.get(notes).content.decode()
+    assert edit in client.get(flagged.get_absolute_url()).content.decode()
+    actions.do_request_closure(flagged, reason="settled", note="", actor=dara)
+    # Closed, none of them: the list, the file and the documents offer nothing to write.
+    for url in (notes, flagged.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert edit not in html and new_note not in html
+    html = client.get(documents).content.decode()
+    assert reverse("casework:document_new", args=[flagged.code]) not in html
+    response = client.get(edit)
+    assert response.status_code == 403
+    assert "Her case is closed" in response.content.decode()
