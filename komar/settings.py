@@ -260,13 +260,41 @@ LOGGING = {
 }
 
 # --- health settings (komar/health) ---
+# Days after the latest measurement of a child inside by which she is measured again.
+KOMAR_HEALTH_MEASURE_DAYS = env_int("KOMAR_HEALTH_MEASURE_DAYS", 92)
+# Days after a child enters the facility by which her admission health check is recorded.
+KOMAR_HEALTH_CHECK_DAYS = env_int("KOMAR_HEALTH_CHECK_DAYS", 14)
 # --- end of health settings ---
 
 # --- transitions settings (komar/transitions) ---
+# A transition plan starts this many days before a child inside reaches the stay limit...
+KOMAR_TRANSITION_PLAN_DAYS = env_int("KOMAR_TRANSITION_PLAN_DAYS", 180)
+# ... and at once when her mother's release is expected within this many days.
+KOMAR_TRANSITION_RELEASE_DAYS = env_int("KOMAR_TRANSITION_RELEASE_DAYS", 90)
+# Within this many days of the limit, a child needs an approved plan with an assessed carer.
+KOMAR_TRANSITION_URGENT_DAYS = env_int("KOMAR_TRANSITION_URGENT_DAYS", 60)
+# A follow-up visit is overdue this many days after its due date.
+KOMAR_FOLLOWUP_GRACE_DAYS = env_int("KOMAR_FOLLOWUP_GRACE_DAYS", 7)
+# A plan's review date is at most this many months ahead (UN Alternative Care Guidelines 67).
+KOMAR_TRANSITION_REVIEW_MONTHS = env_int("KOMAR_TRANSITION_REVIEW_MONTHS", 3)
 # --- end of transitions settings ---
 
 # --- monitoring settings (komar/monitoring) ---
+# The most hours a child may be recorded at the child-friendly space in one day.
+KOMAR_CFS_MAX_HOURS = env_int("KOMAR_CFS_MAX_HOURS", 10)
+# Last month's snapshot is listed as missing on "My work" from this day of the month on.
+KOMAR_SNAPSHOT_DUE_DAY = env_int("KOMAR_SNAPSHOT_DUE_DAY", 1)
 # --- end of monitoring settings ---
 
 # --- research settings (komar/research) ---
+# Where finished research exports are kept (one file per export, named by its random code).
+KOMAR_RESEARCH_EXPORT_DIR = Path(
+    env_str("KOMAR_RESEARCH_EXPORT_DIR", str(DATA_DIR / "research-exports"))
+)
+# An export of more women than this runs in the background (`manage.py run_exports`); a
+# smaller CSV streams at once.
+KOMAR_RESEARCH_STREAM_WOMEN = env_int("KOMAR_RESEARCH_STREAM_WOMEN", 2000)
+# The smallest number of women every combination of quasi-identifiers (and every published
+# aggregate cell) must hold.
+KOMAR_RESEARCH_K = env_int("KOMAR_RESEARCH_K", 5)
 # --- end of research settings ---

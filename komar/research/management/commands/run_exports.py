@@ -1,0 +1,35 @@
+"""Write the research exports waiting in the queue (or one named export), oldest first.
+
+Run from cron every minute, or started by the page for one large export; no queue server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from komar.research import actions
+from komar.research.models import ResearchExport
+
+
+class Command(BaseCommand):
+    help = "Write the research exports that are waiting."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--export", help="the code of one export to write")
+        parser.add_argument("--limit", type=int, default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["export"]:
+            export = (
+                ResearchExport.objects.select_related("project", "requested_by")
+                .filter(code=options["export"], status=ResearchExport.Status.QUEUED)
+                .first()
+            )
+            done = [actions.do_write_export(export)] if export else []
+        else:
+            done = actions.run_queue(options["limit"])
+        for export in done:
+            self.stdout.write(
+                f"{export.code} {export.status} rows={export.rows} k={export.k_achieved}"
+            )
