@@ -1,0 +1,175 @@
+"""The public indicators (for the monitoring app), the lists on "My work", the sections of the
+child's page and of the woman's file, and the timeline: real values, fixed query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from komar.cases.sections import ChildPage, WomanFile
+from komar.conftest import child_inside, client_for, register
+from komar.health import sections
+from komar.health.queries import HealthIndicators, indicators
+from komar.health.tests.helpers import check, give, inside, measure
+from komar.health.work import my_work
+
+TODAY = dt.date(2026, 3, 20)
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 20, 3, tzinfo=dt.UTC), tick=False)
+
+
+@pytest.fixture
+def vichet(sophea):
+    return inside(sophea)
+
+
+def test_indicators_per_facility(sokha, siem_reap, battambang, vichet) -> None:
+    # Vichet: measured 1 March, 7.0 kg at 13.5 months (WHO boys 13 months -3 SD 7.1 kg):
+    # below -2 and -3. No immunisation: 14 doses overdue (see test_rules).
+    measure(vichet, sokha, dt.date(2026, 3, 1), weight_kg=7.0)
+    # A second child inside at Siem Reap, born 1 December 2025 (109 days old today), measured
+    # 100 days ago, her birth doses given. bOPV, Penta and PCV 1 (42 days) are overdue from day
+    # 71, the second doses (70 days) from day 99; the third (98 days) only from day 127: 6.
+    other = register(
+        sokha, siem_reap, children=[child_inside(born=dt.date(2025, 12, 1), sex="female")]
+    )
+    baby = inside(other)
+    measure(baby, sokha, dt.date(2025, 12, 10), weight_kg=3.6)
+    give(baby, sokha, "bcg", 1, dt.date(2025, 12, 2))
+    give(baby, sokha, "hepb", 1, dt.date(2025, 12, 2))
+    with CaptureQueriesContext(connection) as queries:
+        found = indicators([siem_reap.pk, battambang.pk], TODAY)
+    assert len(queries.captured_queries) == 4
+    assert found[battambang.pk] == HealthIndicators()
+    assert found[siem_reap.pk] == HealthIndicators(
+        children_inside=2,
+        measured_3m=1,  # the baby's measurement (10 December) is 100 days old
+        below_2sd=1,
+        below_3sd=1,
+        immunisations_overdue=2,
+        immunisation_doses_overdue=14 + 6,
+    )
+
+
+def test_indicators_read_measurements_on_or_before_the_date(sokha, siem_reap, vichet) -> None:
+    measure(vichet, sokha, dt.date(2026, 3, 1), weight_kg=7.0)
+    before = indicators([siem_reap.pk], dt.date(2026, 2, 28))[siem_reap.pk]
+    assert (before.measured_3m, before.below_2sd) == (0, 0)
+
+
+def test_my_work_lists_children_to_measure_and_checks_to_record(sokha, dara, vichet) -> None:
+    lists = {w.key: w for w in my_work(sokha, TODAY, 20)}
+    measure_rows = lists["health-measure"].rows
+    assert [r.url for r in measure_rows] == [reverse("health:measurement_new", args=[vichet.code])]
+    assert str(measure_rows[0].note) == "never measured" and measure_rows[0].urgent
+    check_rows = lists["health-check"].rows
+    # Inside since 10 January: due by 24 January, overdue now.
+    assert check_rows[0].on == dt.date(2026, 1, 24) and check_rows[0].urgent
+    measure(vichet, sokha, dt.date(2026, 3, 1), weight_kg=10.0)
+    check(vichet, sokha, dt.date(2026, 1, 12))
+    lists = {w.key: w for w in my_work(sokha, TODAY, 20)}
+    assert lists["health-measure"].rows == [] and lists["health-check"].rows == []
+    # Measured 1 March: due again by 1 June; listed from a week before (25 May).
+    lists = {w.key: w for w in my_work(sokha, dt.date(2026, 5, 25), 20)}
+    assert lists["health-measure"].rows[0].on == dt.date(2026, 6, 1)
+
+
+def test_my_work_reads_a_fixed_number_of_queries(sokha, siem_reap, vichet) -> None:
+    my_work(sokha, TODAY, 20)  # her facilities and organisation, read once
+    with CaptureQueriesContext(connection) as few:
+        my_work(sokha, TODAY, 20)
+    for _ in range(4):
+        mother = register(sokha, siem_reap, children=[child_inside()])
+        measure(inside(mother), sokha, dt.date(2025, 12, 10), weight_kg=9.0)  # due 12 March
+    with CaptureQueriesContext(connection) as many:
+        lists = my_work(sokha, TODAY, 20)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 2
+    assert len(lists[0].rows) == 5
+
+
+def test_my_work_is_empty_for_the_monitor_and_the_researcher(monitor, researcher, vichet) -> None:
+    assert my_work(monitor, TODAY, 20) == [] and my_work(researcher, TODAY, 20) == []
+
+
+def test_my_work_shows_the_health_lists(sokha, vichet) -> None:
+    page = client_for(sokha).get(reverse("tasks:my_work")).content.decode()
+    assert 'id="work-health-measure"' in page and "Children to measure" in page
+
+
+def child_page(user, child) -> ChildPage:
+    return ChildPage(user=user, today=TODAY, child=child)
+
+
+def test_the_child_section_shows_the_latest_measurement_and_what_is_due(sokha, vichet) -> None:
+    measure(vichet, sokha, dt.date(2026, 3, 15), weight_kg=7.8)
+    section = sections.PLUGIN.child_sections[0]
+    with CaptureQueriesContext(connection) as queries:
+        data = section.load(child_page(sokha, vichet))
+    assert len(queries.captured_queries) <= 6
+    assert [f.code for f in data["findings"]] == ["wfa_moderate"]
+    assert len(data["overdue"]) == 14
+    assert [m.kind for m in data["late_milestones"]] == [
+        "sitting",
+        "standing_assisted",
+        "crawling",
+        "walking_assisted",
+    ]
+    page = client_for(sokha).get(vichet.get_absolute_url()).content.decode()
+    assert "Underweight" in page and "14 immunisations overdue" in page
+    assert reverse("health:child", args=[vichet.code]) in page
+
+
+def test_the_sections_are_not_shown_to_the_monitor(monitor, sokha) -> None:
+    assert not sections.PLUGIN.child_sections[0].shown_to(monitor)
+    assert not sections.PLUGIN.file_sections[0].shown_to(monitor)
+    assert sections.PLUGIN.file_sections[0].shown_to(sokha)
+
+
+def test_the_file_section_reads_a_fixed_number_of_queries(sokha, sophea, vichet) -> None:
+    children = list(sophea.children.select_related("current_placement__facility"))
+    section = sections.PLUGIN.file_sections[0]
+    with CaptureQueriesContext(connection) as few:
+        section.load(WomanFile(user=sokha, today=TODAY, mother=sophea, children=children))
+    for day in (1, 2, 3):
+        measure(vichet, sokha, dt.date(2026, 3, day), weight_kg=10.0)
+    for child in children:
+        give(child, sokha, "bcg", 1, child.date_of_birth)
+    with CaptureQueriesContext(connection) as many:
+        data = section.load(WomanFile(user=sokha, today=TODAY, mother=sophea, children=children))
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert [r["child"] for r in data["rows"]] == children
+
+
+def test_the_timeline_has_illnesses_checks_and_low_measurements(sokha, sophea, vichet) -> None:
+    from komar.health import actions
+
+    actions.do_record_health_event(
+        vichet,
+        {
+            "kind": "hospital",
+            "started_on": dt.date(2026, 2, 3),
+            "place": "Siem Reap hospital",
+            "description": "Pneumonia.",
+        },
+        actor=sokha,
+    )
+    check(vichet, sokha, dt.date(2026, 1, 12))
+    measure(vichet, sokha, dt.date(2026, 3, 15), weight_kg=7.8)
+    measure(vichet, sokha, dt.date(2026, 3, 16), weight_kg=10.0)
+    children = list(sophea.children.all())
+    events = sorted(
+        sections.timeline(WomanFile(user=sokha, today=TODAY, mother=sophea, children=children)),
+        key=lambda e: e.on,
+    )
+    assert [(e.on, e.text) for e in events] == [
+        (dt.date(2026, 1, 12), "Sok Vichet: health check at admission"),
+        (dt.date(2026, 2, 3), "Sok Vichet: Hospital stay, Siem Reap hospital"),
+        (dt.date(2026, 3, 15), "Sok Vichet: measured below -2 SD"),
+    ]
