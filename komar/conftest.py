@@ -283,7 +283,23 @@ SEED_MIGRATIONS = [
     "komar.cases.migrations.0002_seed_offence_categories",
     "komar.counselling.migrations.0002_seed_factors",
     "komar.legal.migrations.0002_seed_legal_limits",
+    "komar.health.migrations.0002_national_schedule",
+    "komar.monitoring.migrations.0002_seed_indicators",
+    "komar.transitions.migrations.0002_seed_followup_stages",
 ]
+
+
+@pytest.fixture
+def allow_unplanned_moves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the registry's own action take a child out of the facility without her mother.
+
+    The transitions workflow refuses that unless an approved plan names an assessed carer (its
+    write check, tested in `komar/transitions`); a test of the registry's or another workflow's
+    own behaviour that moves a child out uses this fixture instead of building a plan."""
+    from komar.audit import actions as audit
+
+    kept = [c for c in audit.WRITE_CHECKS if not c.__module__.startswith("komar.transitions")]
+    monkeypatch.setattr(audit, "WRITE_CHECKS", kept)
 
 
 @pytest.fixture

@@ -61,6 +61,7 @@ def test_each_order(sokha, three, sort, order) -> None:
     assert listed(client_for(sokha), sort) == order
 
 
+@pytest.mark.usefixtures("allow_unplanned_moves")
 def test_the_orders_follow_the_records(sokha, three) -> None:
     anna, bopha, _chenda = three
     # Bopha's son leaves to live with his grandmother: Anna's daughter is now the nearest.

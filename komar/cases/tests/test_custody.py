@@ -73,6 +73,7 @@ def test_a_released_woman_can_be_admitted_again(sokha, sophea, siem_reap) -> Non
     assert sophea.episodes.count() == 2
 
 
+@pytest.mark.usefixtures("allow_unplanned_moves")
 def test_moving_a_child_keeps_the_history(sokha, sophea) -> None:
     child = sophea.children.get(name_latin="Sok Vichet")
     url = reverse("cases:child_move", args=[child.code])

@@ -243,6 +243,7 @@ def test_a_new_child_cannot_be_born_in_year_0001_or_before_her_mother(sokha, sop
     assert not Child.objects.filter(name_latin="Sok Pov").exists()
 
 
+@pytest.mark.usefixtures("allow_unplanned_moves")
 def test_the_same_move_twice_on_one_day_is_refused(sokha, sophea) -> None:
     client = client_for(sokha)
     child = sophea.children.get()

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from komar.cases.actions import (
     do_add_child,
     do_change_episode,
@@ -18,6 +20,7 @@ def _copies(mother: Mother) -> tuple:
     return mother.facility, mother.legal_status, mother.children_inside
 
 
+@pytest.mark.usefixtures("allow_unplanned_moves")
 def test_they_follow_registration_moves_corrections_and_release(
     sokha, siem_reap, battambang
 ) -> None:

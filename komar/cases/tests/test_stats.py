@@ -19,7 +19,7 @@ def _today(time_machine):
 
 
 @pytest.fixture
-def history(sokha, siem_reap, battambang):
+def history(sokha, siem_reap, battambang, allow_unplanned_moves):
     """Four women at Siem Reap, one of them transferred to Battambang and one released, with
     children of every age band, one born inside, one separated into an institution."""
     # A: pre-trial since January, no lawyer; a child of 22 months on 1 Oct, one outside.

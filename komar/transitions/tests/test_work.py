@@ -1,0 +1,128 @@
+"""The transitions lists on "My work": what each role has to do, in her scope only, in a fixed
+number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from komar.accounts.models import User
+from komar.conftest import client_for
+from komar.transitions import actions, work
+from komar.transitions.tests.factories import (
+    FAR_BORN,
+    NOON_IN_PHNOM_PENH,
+    TODAY,
+    URGENT_BORN,
+    add_carer,
+    approved_carer,
+    approved_plan,
+    assess,
+    woman,
+    written_plan,
+)
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    time_machine.move_to(NOON_IN_PHNOM_PENH, tick=False)
+
+
+def lists(user, today=TODAY):
+    return {w.key: w for w in work.my_work(user, today, 20)}
+
+
+def test_a_child_near_the_limit_is_a_plan_to_prepare(sokha, dara, siem_reap) -> None:
+    _mother, near = woman(sokha, siem_reap, born=URGENT_BORN)
+    woman(sokha, siem_reap, born=FAR_BORN, name_latin="Far", name_km="ឆ្ងាយ")
+    rows = lists(sokha)["transition-plans"].rows
+    assert [r.text for r in rows] == ["Sok Vichet: plan where she will live"]
+    assert rows[0].on == dt.date(2026, 8, 1) and rows[0].urgent
+    # A submitted plan takes her off the list (she is then on the supervisor's).
+    mother = near.mother
+    actions.do_submit_plan(
+        written_plan(near, sokha, approved_carer(mother, sokha, dara, near)),
+        actor=sokha,
+    )
+    assert lists(sokha)["transition-plans"].rows == []
+
+
+def test_the_supervisor_sees_plans_and_carers_to_approve(sokha, dara, siem_reap) -> None:
+    mother, child = woman(sokha, siem_reap)
+    carer = add_carer(mother, sokha, [child])
+    assess(carer, sokha)
+    found = lists(dara)
+    assert [r.text for r in found["carer-approve"].rows] == ["Yim Sam (grandmother)"]
+    assert "carer-approve" not in lists(sokha)
+    plan = actions.do_submit_plan(
+        written_plan(child, sokha, approved_carer(mother, sokha, dara, child)), actor=sokha
+    )
+    rows = lists(dara)["transition-approve"].rows
+    assert [r.url for r in rows] == [plan.get_absolute_url()]
+
+
+def test_visits_due_and_plans_to_review(sokha, dara, siem_reap, time_machine) -> None:
+    mother, child = woman(sokha, siem_reap)
+    approved_plan(child, sokha, dara, approved_carer(mother, sokha, dara, child))
+    separation = actions.do_record_separation(child, separated_on=TODAY, actor=sokha)
+    # Due on 29 June: shown from 15 June (14 days ahead), overdue from 30 June.
+    rows = lists(sokha)["followup-visits"].rows
+    assert [r.on for r in rows] == [dt.date(2026, 6, 29)] and not rows[0].urgent
+    assert lists(sokha, dt.date(2026, 6, 30))["followup-visits"].rows[0].urgent
+    assert separation.visits.count() == 1
+    mother2, child2 = woman(sokha, siem_reap, born=FAR_BORN, name_latin="B", name_km="ខ")
+    approved_plan(
+        child2,
+        sokha,
+        dara,
+        approved_carer(mother2, sokha, dara, child2),
+        review_on=dt.date(2026, 6, 20),
+    )
+    assert [r.on for r in lists(sokha)["transition-review"].rows] == [dt.date(2026, 6, 20)]
+
+
+def test_an_institution_is_escalated_to_the_supervisor(sokha, dara, siem_reap) -> None:
+    _mother, child = woman(sokha, siem_reap)
+    actions.do_record_separation(
+        child,
+        separated_on=TODAY,
+        override_reason="Emergency.",
+        kind="institution",
+        carer_name="Centre",
+        actor=dara,
+    )
+    assert [r.url for r in lists(dara)["in-institutions"].rows] == [child.get_absolute_url()]
+    assert "in-institutions" not in lists(sokha)
+
+
+def test_an_outsider_sees_none_of_them(sokha, outsider, siem_reap) -> None:
+    woman(sokha, siem_reap, born=URGENT_BORN)
+    assert all(not w.rows for w in work.my_work(outsider, TODAY, 20))
+
+
+def test_the_lists_take_the_same_number_of_queries(sokha, dara, siem_reap) -> None:
+    def count() -> int:
+        users = [User.objects.get(pk=u.pk) for u in (sokha, dara)]  # as fresh as a request
+        with CaptureQueriesContext(connection) as queries:
+            for user in users:
+                work.my_work(user, TODAY, 20)
+        return len(queries.captured_queries)
+
+    _mother, _child = woman(sokha, siem_reap, born=URGENT_BORN)
+    few = count()
+    for i in range(3):
+        m, c = woman(sokha, siem_reap, born=URGENT_BORN, name_latin=f"W{i}", name_km="ក")
+        assess(add_carer(m, sokha, [c]), sokha)
+        actions.do_start_plan(c, actor=sokha, today=TODAY)
+    assert count() == few
+
+
+def test_my_work_shows_the_lists(sokha, siem_reap) -> None:
+    from django.urls import reverse
+
+    woman(sokha, siem_reap, born=URGENT_BORN)
+    html = client_for(sokha).get(reverse("tasks:my_work")).content.decode()
+    assert 'id="work-transition-plans"' in html and "Sok Vichet" in html

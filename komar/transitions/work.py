@@ -1,0 +1,224 @@
+"""The transitions lists on "My work": plans to prepare, plans and carer assessments to approve
+(supervisors), plans to review, follow-up visits due, and (for supervisors, the escalation)
+children living in a residential institution.
+
+Each list is one query through the woman's scope, sliced to `count + 1`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from komar.accounts.models import User
+from komar.cases.access import scope
+from komar.cases.models import Child, Placement
+from komar.lib.dates import earliest_birth_date_reaching_on_or_after
+from komar.lib.urls import link
+from komar.lib.work import WorkList, WorkRow, first
+from komar.transitions.access import is_supervisor
+from komar.transitions.models import CarerAssessment, FollowUpVisit, TransitionPlan
+
+SOON_DAYS = 14  # a review or a visit shows this many days before it is due
+
+
+def _children_needing_plans(user: User, today: dt.date) -> Q:
+    bound = earliest_birth_date_reaching_on_or_after(
+        today + dt.timedelta(days=settings.KOMAR_TRANSITION_PLAN_DAYS + 1),
+        settings.KOMAR_CHILD_STAY_LIMIT_MONTHS,
+    )
+    release_by = today + dt.timedelta(days=settings.KOMAR_TRANSITION_RELEASE_DAYS)
+    return Q(date_of_birth__lt=bound) | Q(
+        mother__latest_episode__ended_on__isnull=True,
+        mother__latest_episode__expected_release_date__lte=release_by,
+    )
+
+
+def plans_to_prepare(user: User, today: dt.date, count: int) -> WorkList:
+    children = (
+        Child.objects.filter(scope(user, "mother__"))
+        .filter(current_placement__kind=Placement.Kind.WITH_MOTHER)
+        .filter(_children_needing_plans(user, today))
+        .exclude(
+            transition_plans__status__in=[
+                TransitionPlan.Status.SUBMITTED,
+                TransitionPlan.Status.APPROVED,
+            ]
+        )
+        .only("code", "name_km", "name_latin", "date_of_birth")
+        .order_by("date_of_birth", "pk")[: count + 1]
+    )
+    rows, more = first(children, count)
+    return WorkList(
+        key="transition-plans",
+        title=gettext_lazy("Transition plans to prepare"),
+        rows=[
+            WorkRow(
+                text=_("%(name)s: plan where she will live") % {"name": c.display_name},
+                url=link("transitions:plan_open", c.code),
+                on=c.stay_limit_date,
+                note=gettext_lazy("stay limit"),
+                urgent=c.days_left(today) <= settings.KOMAR_TRANSITION_URGENT_DAYS,
+            )
+            for c in rows
+        ],
+        more=more,
+    )
+
+
+def plans_to_approve(user: User, organisation_id: int, count: int) -> WorkList:
+    plans = (
+        TransitionPlan.objects.filter(scope(user, "mother__"))
+        .filter(status=TransitionPlan.Status.SUBMITTED, mother__organisation_id=organisation_id)
+        .exclude(authors=user)
+        .select_related("child")
+        .order_by("submitted_at", "pk")[: count + 1]
+    )
+    rows, more = first(plans, count)
+    return WorkList(
+        key="transition-approve",
+        title=gettext_lazy("Transition plans to approve"),
+        rows=[
+            WorkRow(
+                text=_("%(name)s: transition plan") % {"name": p.child.display_name},
+                url=p.get_absolute_url(),
+                on=p.planned_on,
+                note=gettext_lazy("planned separation"),
+            )
+            for p in rows
+        ],
+        more=more,
+    )
+
+
+def carers_to_approve(user: User, organisation_id: int, count: int) -> WorkList:
+    assessments = (
+        CarerAssessment.objects.filter(scope(user, "carer__mother__"))
+        .filter(
+            status=CarerAssessment.Status.SUBMITTED,
+            carer__mother__organisation_id=organisation_id,
+        )
+        .exclude(assessor=user)
+        .select_related("carer")
+        .order_by("created_at", "pk")[: count + 1]
+    )
+    rows, more = first(assessments, count)
+    return WorkList(
+        key="carer-approve",
+        title=gettext_lazy("Carer assessments to approve"),
+        rows=[
+            WorkRow(
+                text=_("%(name)s (%(relationship)s)")
+                % {"name": a.carer.display_name, "relationship": a.carer.relationship},
+                url=reverse("transitions:carer_assessment_decide", kwargs={"code": a.code}),
+                on=a.assessed_on,
+            )
+            for a in rows
+        ],
+        more=more,
+    )
+
+
+def plans_to_review(user: User, today: dt.date, count: int) -> WorkList:
+    plans = (
+        TransitionPlan.objects.filter(scope(user, "mother__"))
+        .filter(
+            status__in=[TransitionPlan.Status.APPROVED, TransitionPlan.Status.SUBMITTED],
+            review_on__lte=today + dt.timedelta(days=SOON_DAYS),
+            child__current_placement__kind=Placement.Kind.WITH_MOTHER,
+        )
+        .select_related("child")
+        .order_by("review_on", "pk")[: count + 1]
+    )
+    rows, more = first(plans, count)
+    return WorkList(
+        key="transition-review",
+        title=gettext_lazy("Transition plans to review"),
+        rows=[
+            WorkRow(
+                text=_("%(name)s: review the transition plan") % {"name": p.child.display_name},
+                url=p.get_absolute_url(),
+                on=p.review_on,
+                note=gettext_lazy("overdue") if p.review_on and p.review_on < today else "",
+                urgent=p.review_on is not None and p.review_on < today,
+            )
+            for p in rows
+        ],
+        more=more,
+    )
+
+
+def visits_due(user: User, today: dt.date, count: int) -> WorkList:
+    visits = (
+        FollowUpVisit.objects.filter(scope(user, "separation__mother__"))
+        .filter(visited_on__isnull=True, due_on__lte=today + dt.timedelta(days=SOON_DAYS))
+        .select_related("separation__child", "stage")
+        .order_by("due_on", "pk")[: count + 1]
+    )
+    rows, more = first(visits, count)
+    return WorkList(
+        key="followup-visits",
+        title=gettext_lazy("Follow-up visits due"),
+        rows=[
+            WorkRow(
+                text=_("%(name)s: follow-up visit, %(stage)s")
+                % {"name": v.separation.child.display_name, "stage": v.stage},
+                url=v.get_absolute_url(),
+                on=v.due_on,
+                note=gettext_lazy("overdue") if v.due_on < today else "",
+                urgent=v.due_on < today,
+            )
+            for v in rows
+        ],
+        more=more,
+    )
+
+
+def in_institutions(user: User, count: int) -> WorkList:
+    children = (
+        Child.objects.filter(scope(user, "mother__"))
+        .filter(current_placement__kind=Placement.Kind.INSTITUTION)
+        .select_related("current_placement")
+        .order_by("current_placement__start_date", "pk")[: count + 1]
+    )
+    rows, more = first(children, count)
+    return WorkList(
+        key="in-institutions",
+        title=gettext_lazy("Children in a residential institution"),
+        rows=[
+            WorkRow(
+                text=_("%(name)s: review the placement") % {"name": c.display_name},
+                url=c.get_absolute_url(),
+                on=c.current_placement.start_date if c.current_placement else None,
+                note=gettext_lazy("since"),
+                urgent=True,
+            )
+            for c in rows
+        ],
+        more=more,
+    )
+
+
+def my_work(user: User, today: dt.date, count: int) -> Sequence[WorkList]:
+    if not user.can_read_cases:
+        return []
+    lists: list[WorkList] = []
+    if user.can_write_cases:
+        lists.append(plans_to_prepare(user, today, count))
+    organisation_id = user.organisation_id
+    if is_supervisor(user) and organisation_id is not None:
+        lists += [
+            plans_to_approve(user, organisation_id, count),
+            carers_to_approve(user, organisation_id, count),
+        ]
+    if user.can_write_cases:
+        lists += [plans_to_review(user, today, count), visits_due(user, today, count)]
+    if is_supervisor(user):
+        lists.append(in_institutions(user, count))
+    return lists
