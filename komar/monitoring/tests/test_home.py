@@ -1,0 +1,181 @@
+"""The monitor's home and a facility's page (counts, charts, no names), the minimal view of a
+child (audited), and the lists on "My work"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from komar.audit.models import AuditEntry
+from komar.cases import findings
+from komar.conftest import child_inside, client_for, register
+from komar.lib.work import lists_for
+from komar.monitoring import actions
+from komar.monitoring.tests.helpers import LAST_MONTH, NOW, TODAY, checklist, snapshot, take
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+def _complete_last_month(siem_reap, monitor):
+    draft = snapshot(siem_reap, monitor)
+    return actions.do_change_snapshot(draft, {}, expected_version=1, complete=True, actor=monitor)
+
+
+def test_the_home_shows_her_facilities_snapshots_checklists_and_health(
+    monitor, siem_reap, sophea
+) -> None:
+    _complete_last_month(siem_reap, monitor)
+    started = checklist(siem_reap, monitor)
+    actions.do_change_checklist(started, {}, expected_version=1, complete=True, actor=monitor)
+    response = client_for(monitor).get("/monitoring/")
+    assert response.status_code == 200
+    (row,) = response.context["rows"]
+    assert row["overview"].facility == siem_reap
+    assert row["last_month"].women == 1 and row["overview"].children_inside == 1
+    assert row["health"].children_inside == 1
+    page = response.content.decode()
+    assert "Srey Sophea" not in page and "Sok Vichet" not in page
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in page
+    chart = response.context["children_chart"]
+    assert [c.value for g in chart.groups for c in g.columns] == [1, 1]  # February only
+
+
+def test_the_home_reads_a_fixed_number_of_queries(monitor, sokha, siem_reap, cc2, sophea) -> None:
+    _complete_last_month(siem_reap, monitor)
+    checklist(siem_reap, monitor)
+    client = client_for(monitor)
+    counts = []
+    for n in range(2):
+        client.get("/monitoring/")
+        with CaptureQueriesContext(connection) as home:
+            client.get("/monitoring/")
+        with CaptureQueriesContext(connection) as facility:
+            client.get(f"/monitoring/facilities/{siem_reap.code}/")
+        counts.append((len(home), len(facility)))
+        for i in range(3):
+            register(sokha, siem_reap, name_latin=f"W{n}{i}", children=[child_inside()])
+        monitor.facilities.add(cc2)
+        snapshot(cc2 if n == 0 else siem_reap, monitor, dt.date(2025, 12 - n, 1))
+        checklist(siem_reap, monitor, dt.date(2025, 10 - 3 * n, 1))
+    assert counts[0] == counts[1], [q["sql"][:80] for q in home.captured_queries]
+
+
+def test_the_facility_page_lists_children_with_a_flag_by_case_number_only(
+    monitor, sokha, siem_reap
+) -> None:
+    woman = register(
+        sokha,
+        siem_reap,
+        name_latin="Keo Nary",
+        children=[child_inside(born=dt.date(2023, 4, 1), name_latin="Keo Mony")],
+    )
+    findings.refresh_for(woman)
+    child = woman.children.get()
+    page = client_for(monitor).get(f"/monitoring/facilities/{siem_reap.code}/")
+    text = page.content.decode()
+    assert f"Child of case {woman.case_number}" in text
+    assert "Keo" not in text
+    assert "Within 90 days of the stay limit" in text or "stay limit" in text.lower()
+    assert f"/monitoring/children/{child.code}/" in text
+    entry = AuditEntry.objects.filter(object_type="list").latest("at")
+    assert entry.object_code == f"monitoring:facility:{siem_reap.pk}"
+
+
+def test_the_minimal_view_shows_case_number_age_facility_flags_and_is_audited(
+    monitor, sokha, siem_reap
+) -> None:
+    woman = register(
+        sokha,
+        siem_reap,
+        name_latin="Keo Nary",
+        children=[child_inside(born=dt.date(2023, 4, 1), name_latin="Keo Mony")],
+    )
+    findings.refresh_for(woman)
+    child = woman.children.get()
+    response = client_for(monitor).get(f"/monitoring/children/{child.code}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert woman.case_number in text
+    assert "35 months" in text  # born 1 April 2023, on 20 March 2026
+    assert str(siem_reap) in text
+    assert "near_limit" in {f.rule_code for f, _r in response.context["flags"]}
+    for private in (
+        "Keo",
+        "Nary",
+        "Mony",
+        "2023",
+        woman.get_absolute_url(),
+        child.get_absolute_url(),
+    ):
+        assert private not in text, private
+    entry = AuditEntry.objects.get(object_code=str(child.code), action="view")
+    assert (entry.action, entry.actor, entry.mother) == ("view", monitor, woman)
+
+
+def test_a_child_who_left_the_facility_is_no_longer_in_the_minimal_view(
+    monitor, outsider, sophea, battambang
+) -> None:
+    outside = sophea.children.get(name_latin="Sok Dara")  # with her grandmother
+    assert client_for(monitor).get(f"/monitoring/children/{outside.code}/").status_code == 404
+    inside = sophea.children.get(name_latin="Sok Vichet")
+    assert client_for(outsider).get(f"/monitoring/children/{inside.code}/").status_code == 404
+
+
+def test_my_work_lists_todays_register_until_it_is_taken(sokha, siem_reap, sophea) -> None:
+    child = sophea.children.get(name_latin="Sok Vichet")
+    (work,) = [w for w in lists_for(sokha, TODAY, 10) if w.key == "attendance"]
+    (row,) = work.rows
+    assert row.url == f"/monitoring/register/{siem_reap.code}/"
+    take(siem_reap, sokha, {child: "1"}, [child])
+    assert not [w for w in lists_for(sokha, TODAY, 10) if w.key == "attendance"]
+
+
+def test_my_work_lists_last_months_snapshot_until_it_is_completed(monitor, siem_reap) -> None:
+    def rows():
+        (work,) = [w for w in lists_for(monitor, TODAY, 10) if w.key == "snapshots"]
+        return work.rows
+
+    (row,) = rows()
+    assert row.urgent and row.note == "not started"
+    assert row.url == f"/monitoring/snapshots/{siem_reap.code}/2026/2/"
+    draft = snapshot(siem_reap, monitor, LAST_MONTH)
+    (row,) = rows()
+    assert not row.urgent and row.note == "draft started"
+    actions.do_change_snapshot(draft, {}, expected_version=1, complete=True, actor=monitor)
+    assert rows() == []
+    page = client_for(monitor).get("/monitoring/").content.decode()
+    assert "Every snapshot of last month is completed." in page
+
+
+def test_a_child_without_an_open_flag_is_not_listed(monitor, sophea, siem_reap) -> None:
+    from django.utils import timezone
+
+    from komar.cases.models import Finding
+
+    findings.refresh_for(sophea)
+    child = sophea.children.get(name_latin="Sok Vichet")
+    assert Finding.objects.filter(child=child, resolved_at__isnull=True).exists()
+    page = client_for(monitor).get(f"/monitoring/facilities/{siem_reap.code}/")
+    assert [r.child for r, _rules in page.context["followed"]] == [child]
+    Finding.objects.filter(child=child).update(resolved_at=timezone.now())
+    page = client_for(monitor).get(f"/monitoring/facilities/{siem_reap.code}/")
+    assert page.context["followed"] == []
+    assert page.context["overview"].flagged_children == 0
+    assert page.context["overview"].children_inside == 1
+
+
+def test_my_work_page_shows_the_register_list_and_the_home_every_snapshot_due(
+    sokha, monitor, siem_reap, cc2, sophea
+) -> None:
+    page = client_for(sokha).get("/work/").content.decode()
+    assert 'id="work-attendance"' in page
+    assert f"/monitoring/register/{siem_reap.code}/" in page
+    monitor.facilities.add(cc2)
+    home = client_for(monitor).get("/monitoring/").content.decode()
+    assert home.count("Complete the snapshot of February 2026") == 2
