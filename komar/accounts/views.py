@@ -18,10 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from komar.accounts import actions
 from komar.accounts.access import get_user_for_manager, require_user_manager, users_for_manager
 from komar.accounts.forms import NewUserForm, SetPasswordForm, UserForm
-from komar.accounts.models import User
+from komar.accounts.models import Role, User
 from komar.audit.actions import write_audit
 from komar.audit.models import AuditEntry
 from komar.lib.http import client_ip
+
+# Where those who open no personal file start (URL names: the apps are above this one).
+HOME_BY_ROLE: dict[str, str] = {
+    Role.FACILITY_MONITOR: "monitoring:home",
+    Role.RESEARCHER: "research:home",
+}
 
 
 @login_required
@@ -31,6 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     if user.can_read_cases:
         return redirect("cases:case_list")
+    if user.is_active and user.role in HOME_BY_ROLE:
+        return redirect(HOME_BY_ROLE[user.role])
     return render(request, "accounts/home.html")
 
 

@@ -5,6 +5,7 @@ Exports are not seeded: an export is a record of something a person did."""
 from __future__ import annotations
 
 import random
+import uuid
 
 from komar.accounts.models import Role
 from komar.cases import demo as registry
@@ -25,6 +26,7 @@ def seed(rng: random.Random, ref: registry.Reference) -> None:
                 "purpose": "Which personal and external factors decide whether a child goes "
                 "into prison with her mother, across facilities and years.",
                 "created_by": user,
+                "code": uuid.UUID(int=rng.getrandbits(128), version=4),
                 "secret": f"{rng.getrandbits(256):064x}",
             },
         )

@@ -29,8 +29,30 @@ def test_the_account_is_locked_after_repeated_failures(client, sokha) -> None:
     assert "Account locked" in response.content.decode()
 
 
-def test_a_researcher_lands_on_a_page_without_personal_data(researcher) -> None:
+def test_a_researcher_lands_on_her_research_page(researcher) -> None:
     response = client_for(researcher).get("/")
+    assert response.status_code == 302 and response.url == "/research/"
+
+
+def test_a_facility_monitor_lands_on_her_facilities(monitor) -> None:
+    response = client_for(monitor).get("/")
+    assert response.status_code == 302 and response.url == "/monitoring/"
+
+
+def test_a_case_worker_lands_on_the_case_list(sokha) -> None:
+    response = client_for(sokha).get("/")
+    assert response.status_code == 302 and response.url == "/women/"
+
+
+def test_an_account_without_a_role_page_lands_on_a_page_without_personal_data(ngo) -> None:
+    from komar.accounts.models import Role
+    from komar.conftest import make_user
+
+    # An account whose role has no page of its own sees the welcome page.
+    user = make_user("norole", ngo, Role.RESEARCHER, [])
+    user.role = ""
+    user.save(update_fields=["role"])
+    response = client_for(user).get("/")
     assert response.status_code == 200
     assert "does not open personal files" in response.content.decode()
 

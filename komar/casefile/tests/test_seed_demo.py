@@ -141,8 +141,15 @@ def test_the_same_seed_gives_the_same_rows_in_every_table() -> None:
 
 
 def test_demo_users_get_the_same_codes_in_a_fresh_database() -> None:
+    from komar.cases.demo import demo_organisation_ids
+    from komar.monitoring import demo as monitoring_demo
+    from komar.research import demo as research_demo
+
     seed("--size", "0")
     codes = dict(User.objects.values_list("username", "code"))
+    # The facilities' snapshots and checklists and the research project name their authors.
+    research_demo.flush(demo_organisation_ids())
+    monitoring_demo.flush(demo_organisation_ids())
     User.objects.all().delete()
     seed("--size", "0")
     assert dict(User.objects.values_list("username", "code")) == codes

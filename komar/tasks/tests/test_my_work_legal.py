@@ -316,7 +316,8 @@ def test_my_work_queries_do_not_grow_with_the_legal_work(
     _work_for(2, vicheka, sokha, reviewer, siem_reap)
     counts = {}
     for name, client in clients.items():
-        with django_assert_max_num_queries(30) as before:
+        # The other workflows' lists (health, transitions, monitoring) add a fixed few.
+        with django_assert_max_num_queries(40) as before:
             assert client.get(MY_WORK).status_code == 200
         counts[name] = len(before.captured_queries)
     _work_for(6, vicheka, sokha, reviewer, siem_reap)  # past the cap: each list is counted
