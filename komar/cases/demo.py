@@ -351,6 +351,12 @@ PREGNANT_SHARE_WITHOUT_CHILDREN = 0.6
 ESTIMATED_CHILD_DOB_SHARE = 0.2
 ESTIMATED_MOTHER_DOB_SHARE = 0.25
 REUNITED_AFTER_RELEASE_SHARE = 0.85
+# One child in this many of those placed outside came in with her mother and left the facility
+# without her later (her family took her, at the mother's request): the separations the
+# transitions demo plans and follows up. Chosen from the child's code, drawing nothing more,
+# so that every other demo row stays as it was.
+SEPARATED_ONE_IN = 4
+SEPARATED_AFTER_DAYS = 30  # she had been inside at least this long
 OUTSIDE_KIND = Weighted.of(
     [
         (Placement.Kind.RELATIVE.value, 66),
@@ -851,11 +857,39 @@ class Generator(Draws):
         kind = OUTSIDE_KIND.pick(self.rng)
         start = max(custody.admission, child.date_of_birth)
         away = self.placement(child, kind, start, **self.carer(kind, custody))
+        inside = self.separated_from(child, custody, kind)
+        if inside is not None:
+            away.start_date = inside.end_date
+        placements = [away] if inside is None else [inside, away]
         if custody.ended_on is not None and self.chance(REUNITED_AFTER_RELEASE_SHARE):
             away.end_date = custody.ended_on
             home = self.placement(child, Placement.Kind.MOTHER_OUTSIDE, custody.ended_on)
-            return [away, home]
-        return [away]
+            return [*placements, home]
+        return placements
+
+    def separated_from(self, child: Child, custody: Custody, kind: str) -> Placement | None:
+        """For some children placed outside who were under the stay limit at her admission:
+        the time they lived inside with her first, until the day they left without her (halfway
+        through her custody so far). None for the others."""
+        if child.code.int % SEPARATED_ONE_IN or kind == Placement.Kind.UNKNOWN:
+            return None
+        if custody.transfer_on is not None or child.date_of_birth >= custody.admission:
+            return None
+        if add_months(child.date_of_birth, self.limit_months) <= custody.admission:
+            return None
+        until = custody.ended_on or self.ref.today
+        stay = (until - custody.admission).days
+        if stay < 2 * SEPARATED_AFTER_DAYS:
+            return None
+        left = custody.admission + days(stay // 2)
+        left = min(left, add_months(child.date_of_birth, self.limit_months))
+        return self.placement(
+            child,
+            Placement.Kind.WITH_MOTHER,
+            custody.admission,
+            facility=custody.facility,
+            end_date=left,
+        )
 
     def carer(self, kind: str, custody: Custody) -> dict[str, str]:
         rng = self.rng

@@ -18,9 +18,9 @@ The NGO's records are written by its two social workers and approved by its supe
 other women's by whoever registered them (the registry demo's own rule), approved by the
 administrator. Rows are written in bulk without audit entries, like the rest of the demo.
 
-The registry's demo has, so far, no child who left her mother's facility without her (children
-leave only with their mother, on her release), so no separation is drawn yet: the code below
-follows such children as soon as the registry draws them.
+The registry's demo draws such children (`cases/demo.py`, `separated_from`: one in four of the
+children placed outside who came in with her mother under the stay limit left halfway through
+her custody so far), and this module plans and follows up each of their separations.
 """
 
 from __future__ import annotations

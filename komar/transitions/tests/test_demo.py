@@ -45,7 +45,14 @@ def test_the_demo_draws_plans_in_every_state_that_fit_the_registry() -> None:
             assert plan.created_at.date() <= today
     for carer in Carer.objects.prefetch_related("children"):
         assert all(c.mother_id == carer.mother_id for c in carer.children.all())
-    for separation in Separation.objects.select_related("placement", "child"):
+    # The registry's demo separates some children from their mothers (cases/demo.py): each is
+    # planned and approved, or recorded by an override, and followed up.
+    separations = list(Separation.objects.select_related("placement", "child"))
+    assert len(separations) >= 3
+    assert FollowUpVisit.objects.filter(visited_on__isnull=False).exists()
+    for separation in separations:
+        before = separation.child.placements.get(end_date=separation.separated_on)
+        assert before.kind == Placement.Kind.WITH_MOTHER
         placement = separation.placement
         assert placement.child_id == separation.child_id
         assert placement.start_date == separation.separated_on <= today
