@@ -60,22 +60,32 @@ DOSES = [
 
 
 def seed(apps, schema_editor):
+    """Idempotent: the browser tests' `reference_data` fixture runs it again (komar/conftest.py),
+    and an administrator's corrections to a vaccine or dose already there are kept."""
     Vaccine = apps.get_model("health", "Vaccine")
     ScheduleDose = apps.get_model("health", "ScheduleDose")
     vaccines = {}
     for slug, name_en, name_km, against, order in VACCINES:
-        vaccines[slug] = Vaccine.objects.create(
-            slug=slug, name_en=name_en, name_km=name_km, protects_against=against, order=order
+        vaccines[slug], _ = Vaccine.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name_en": name_en,
+                "name_km": name_km,
+                "protects_against": against,
+                "order": order,
+            },
         )
     for slug, number, label_en, label_km, age, grace in DOSES:
-        ScheduleDose.objects.create(
+        ScheduleDose.objects.get_or_create(
             vaccine=vaccines[slug],
             dose_number=number,
-            label_en=label_en,
-            label_km=label_km,
-            age_days=age,
-            overdue_after_days=grace,
-            source=SOURCE,
+            defaults={
+                "label_en": label_en,
+                "label_km": label_km,
+                "age_days": age,
+                "overdue_after_days": grace,
+                "source": SOURCE,
+            },
         )
 
 
