@@ -858,7 +858,7 @@ class Generator(Draws):
         start = max(custody.admission, child.date_of_birth)
         away = self.placement(child, kind, start, **self.carer(kind, custody))
         inside = self.separated_from(child, custody, kind)
-        if inside is not None:
+        if inside is not None and inside.end_date is not None:
             away.start_date = inside.end_date
         placements = [away] if inside is None else [inside, away]
         if custody.ended_on is not None and self.chance(REUNITED_AFTER_RELEASE_SHARE):
