@@ -212,9 +212,14 @@ def test_pspp_reads_the_spss_file_with_its_labels(cohort, researcher, tmp_path):
     )
     out = run.stdout
     assert "warning" not in (run.stdout + run.stderr).lower()
-    # The variable label, and the Khmer value label of "stays with the mother" (from the
-    # catalogue), counted six times; "with a named relative" once.
-    assert "The child" in out and "inside" in out
+    # The variable's Khmer label (the export's language), and the Khmer value label of "stays
+    # with the mother" (from the catalogue), counted six times; "with a named relative" once.
+    from django.utils import translation
+
+    with translation.override("km"):
+        label = translation.gettext("The child stays inside with the mother")
+    assert label != "The child stays inside with the mother"  # translated
+    assert "inside" in out and label in out
     assert "នៅជាមួយម្ដាយក្នុងកន្លែងឃុំឃាំង" in out
     line = next(
         x for x in out.splitlines() if "នៅជាមួយម្ដាយក្នុងកន្លែងឃុំឃាំង" in x and "|" in x and "6" in x
