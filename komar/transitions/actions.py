@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -30,7 +30,7 @@ from komar.audit.models import AuditEntry
 from komar.cases import actions as registry
 from komar.cases.actions import EditConflict, InvalidAction
 from komar.cases.findings import refresh_for
-from komar.cases.models import Child, Mother, Placement
+from komar.cases.models import Child, CustodyEpisode, Mother, Placement
 from komar.counselling.models import CareOption
 from komar.lib.dates import add_months
 from komar.transitions.access import is_supervisor, may_supervise
@@ -160,6 +160,8 @@ def refuse_unplanned_separation(action: str, obj: models.Model, mother: Mother |
         return
     if obj.kind in WITHOUT_SEPARATION or _SEPARATING.get() == obj.child_id:
         return
+    if not _held_on(obj):
+        return  # she was released: the child left the facility with her, wherever she lives now
     previous = (
         Placement.objects.filter(child_id=obj.child_id)
         .exclude(pk=obj.pk)
@@ -172,6 +174,17 @@ def refuse_unplanned_separation(action: str, obj: models.Model, mother: Mother |
 
 
 # -- Helpers --------------------------------------------------------------------------------
+
+
+def _held_on(placement: Placement) -> bool:
+    """Whether the child's mother was still held on the day the new placement starts (a child
+    leaving then leaves without her)."""
+    day = placement.start_date
+    return CustodyEpisode.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day),
+        mother__children=placement.child_id,
+        admission_date__lte=day,
+    ).exists()
 
 
 def _names(data: Mapping[str, Any]) -> list[str]:

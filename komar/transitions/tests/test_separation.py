@@ -180,6 +180,33 @@ def test_the_mothers_release_takes_the_child_out_with_her(sokha, family) -> None
     assert child.current_placement.kind == Placement.Kind.MOTHER_OUTSIDE
 
 
+def test_after_her_release_her_child_may_live_with_a_relative(sokha, family) -> None:
+    """Released (judicial supervision, say), she left the facility with her child: where the
+    child lives now is recorded freely, even away from her; it is no separation from custody."""
+    mother, child = family
+    registry.do_release_mother(mother, on=TODAY, release_kind="bail", actor=sokha)
+    registry.do_move_child(
+        child, {"kind": "relative", "carer_name": "Yim Sam", "start_date": TODAY}, actor=sokha
+    )
+    child.refresh_from_db()
+    assert child.current_placement.kind == Placement.Kind.RELATIVE
+
+
+def test_a_move_dated_before_her_release_is_still_a_separation(sokha, family) -> None:
+    mother, child = family
+    registry.do_release_mother(mother, on=TODAY, release_kind="bail", actor=sokha)
+    with pytest.raises(SeparationNotPlanned):
+        registry.do_move_child(
+            child,
+            {
+                "kind": "relative",
+                "carer_name": "Yim Sam",
+                "start_date": TODAY - dt.timedelta(days=3),
+            },
+            actor=sokha,
+        )
+
+
 def test_a_transfer_moves_the_child_with_her_mother(sokha, family, battambang) -> None:
     mother, child = family
     registry.do_transfer_mother(mother, to_facility=battambang, on=TODAY, actor=sokha)
