@@ -33,7 +33,13 @@ from komar.cases.date_rules import History, Problem, check_event, plain_date
 from komar.cases.findings import refresh_for
 from komar.cases.models import CustodyEpisode, Mother
 from komar.legal.derived import Stay, stay_holding
-from komar.legal.models import Application, DetentionOrder, Hearing, LegalCase
+from komar.legal.models import (
+    Application,
+    DetentionOrder,
+    Hearing,
+    LegalCase,
+    SupervisionObligation,
+)
 
 Created = AuditEntry.Action.CREATE
 Changed = AuditEntry.Action.CHANGE
@@ -65,7 +71,7 @@ JUDGMENT_FIELDS = (
 ORDER_FIELDS = ("kind", "ordered_on", "term_months", "grounds")
 HEARING_FIELDS = ("held_on", "court", "kind", "outcome", "next_on", "is_scheduled")
 APPLICATION_FIELDS = ("kind", "filed_on", "note")
-DECISION_FIELDS = ("outcome", "decided_on", "obligations")
+DECISION_FIELDS = ("outcome", "decided_on", "obligations", "obligations_note")
 
 # Applications whose grant ends her detention, and the kind of release the registry records.
 RELEASING_APPLICATIONS = {
@@ -709,6 +715,13 @@ def do_decide_application(
     if current.version != expected_version:
         raise EditConflict(current)
     values = _values(data, DECISION_FIELDS)
+    if "obligations" in values:
+        given = set(values["obligations"] or ())
+        if not given <= set(SupervisionObligation.values):
+            raise InvalidAction("obligations: not a choice")
+        values["obligations"] = [o for o in SupervisionObligation.values if o in given]
+    if "obligations_note" in values:
+        values["obligations_note"] = str(values["obligations_note"] or "").strip()
     if values.get("outcome") not in (
         Application.Outcome.GRANTED,
         Application.Outcome.REFUSED,

@@ -32,6 +32,7 @@ from komar.legal.models import (
     Hearing,
     LegalCase,
     OffenceClass,
+    SupervisionObligation,
 )
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%Hh%M", "%H:%M:%S"]
@@ -369,15 +370,27 @@ class DecisionForm(ConfirmsDates, VersionedForm):
         error_messages={"required": _("Choose the court's decision.")},
     )
 
+    obligations = forms.MultipleChoiceField(
+        label=_("Obligations set by the court"),
+        choices=SupervisionObligation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Under judicial supervision: tick each obligation she must meet."),
+    )
+
     class Meta:
         model = Application
-        fields = ["outcome", "decided_on", "obligations"]
-        widgets = {"decided_on": DateInput(), "obligations": forms.Textarea(attrs={"rows": 3})}
+        fields = ["outcome", "decided_on", "obligations", "obligations_note"]
+        widgets = {
+            "decided_on": DateInput(),
+            "obligations_note": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"obligations_note": _("Other conditions or details")}
         help_texts = {
             "decided_on": _("The day the court decided (or the application was withdrawn)."),
-            "obligations": _(
-                "Under judicial supervision: each obligation she must meet, for example to "
-                "live at her mother's house and report to the commune police every month."
+            "obligations_note": _(
+                "What the obligations ticked mean (the address, the police post, the days), "
+                "or a condition the court set that is not in the list."
             ),
         }
 

@@ -54,6 +54,7 @@ from komar.legal.eligibility import CHILD_AGE_YEARS, SCREENED_STATUSES, eligible
 from komar.legal.limits import Limit, max_detention_months
 from komar.legal.models import (
     Application,
+    CareArrangement,
     CourtReport,
     DetentionGround,
     DetentionOrder,
@@ -64,6 +65,7 @@ from komar.legal.models import (
     OffenceClass,
     Screening,
 )
+from komar.legal.models import SupervisionObligation as Obligation
 from komar.legal.screening import ChildFacts, ScreeningFacts, judge
 from komar.lib.dates import add_months, age_in_months
 
@@ -133,12 +135,20 @@ JUDICIAL_SUPERVISION_SHARE = 0.75  # of the releases granted before trial
 
 VILLAGES = ("Phum Thmei", "Kok Chak", "Sala Kamreuk", "Chreav", "Prey Kuy", "Ta Phem")
 GUARANTORS = ("her mother", "her older sister", "her aunt", "the village chief", "her husband")
-OBLIGATIONS = (
-    "Report to the commune police every two weeks; live at her mother's home; not leave the "
-    "province without the judge's permission.",
-    "Live at the address given; answer every summons; attend the community drug-treatment "
-    "programme of the health centre.",
-    "Report to the police post once a month; not meet the co-accused; surrender her identity card.",
+# The obligations of judicial supervision (codes), with the details in words.
+OBLIGATIONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        (Obligation.STAY_IN_AREA, Obligation.KEEP_RESIDENCE, Obligation.REPORT),
+        "Report to the commune police every two weeks; live at her mother's home.",
+    ),
+    (
+        (Obligation.KEEP_RESIDENCE, Obligation.ANSWER_SUMMONS, Obligation.TREATMENT),
+        "The community drug-treatment programme of the health centre.",
+    ),
+    (
+        (Obligation.REPORT, Obligation.SURRENDER_IDENTITY, Obligation.AVOID_PERSONS),
+        "Report to the police post once a month; not meet the co-accused.",
+    ),
 )
 JUDGES = ("Sok Piseth", "Chea Sovann", "Lim Rathana", "Keo Sopheak", "Meas Visal", "Ouk Mony")
 PROSECUTORS = ("Deputy prosecutor Heng Kosal", "Deputy prosecutor Nuon Veasna")
@@ -220,6 +230,7 @@ class ChildRow:
     date_of_birth: dt.date
     lives: str  # her current placement's kind ("" if none)
     carer: str
+    code: str = ""
 
     @property
     def is_inside(self) -> bool:
@@ -309,7 +320,7 @@ class LegalGenerator(registry.Draws):
             episodes[mother_id].append(EpisodeRow(*values))
         children: dict[int, list[ChildRow]] = defaultdict(list)
         born_after = add_months(self.today, -12 * CHILD_AGE_YEARS)
-        for mother_id, latin, khmer, born, lives, carer in (
+        for mother_id, latin, khmer, born, lives, carer, code in (
             Child.objects.filter(mother_id__in=ids, date_of_birth__gt=born_after)
             .order_by("-date_of_birth", "pk")
             .values_list(
@@ -319,9 +330,12 @@ class LegalGenerator(registry.Draws):
                 "date_of_birth",
                 "current_placement__kind",
                 "current_placement__carer_name",
+                "code",
             )
         ):
-            children[mother_id].append(ChildRow(latin or khmer, born, lives or "", carer or ""))
+            children[mother_id].append(
+                ChildRow(latin or khmer, born, lives or "", carer or "", str(code))
+            )
         return ChunkFacts(shared, to_screen, episodes, children)
 
     def chunk(self, women: Sequence[WomanFacts], rows: LegalRows) -> None:
@@ -526,7 +540,9 @@ class LegalGenerator(registry.Draws):
             granted.outcome = Application.Outcome.GRANTED
             granted.decided_on = ended
             if which == Application.Kind.JUDICIAL_SUPERVISION:
-                granted.obligations = rng.choice(OBLIGATIONS)
+                codes, details = rng.choice(OBLIGATIONS)
+                granted.obligations = [o for o in Obligation.values if o in codes]
+                granted.obligations_note = details
             return granted
         if kind == ReleaseKind.ACQUITTED:
             self.judgment(stay, ended, LegalCase.Judgment.ACQUITTAL)
@@ -731,13 +747,27 @@ class LegalGenerator(registry.Draws):
         if pursue is not None:
             address, guarantor = Answer.YES, Answer.YES
         inside = [c for c in children if c.is_inside]
-        care = (
-            "Her children outside stay with their grandmother, who is old and poor; "
-            if len(inside) < len(children)
-            else ""
+        # Drawn from where each child lives, with no draw of the generator: the children
+        # outside stay with the carer they have; for the child inside, no one is identified.
+        care = [
+            {
+                "child": c.code,
+                "arrangement": CareArrangement.NO_ONE
+                if c.is_inside
+                else CareArrangement.GRANDPARENT,
+                "carer_name": "" if c.is_inside else c.carer,
+                "note": "" if c.is_inside else "Old and poor; able to keep them a few months.",
+            }
+            for c in children
+            if c.code
+        ]
+        care_note = (
+            "The child with her inside has nobody else able to care for him now." if inside else ""
         )
-        if inside:
-            care += "the child with her inside has nobody else able to care for him now."
+        # In the order the generator was drawn before the obligations were codes.
+        address_note = f"{rng.choice(VILLAGES)} village" if address == Answer.YES else ""
+        guarantor_note = rng.choice(GUARANTORS) if guarantor == Answer.YES else ""
+        codes, details = rng.choice(OBLIGATIONS) if address == Answer.YES else ((), "")
         screening = Screening(
             code=self.code(),
             mother=mother,
@@ -746,15 +776,17 @@ class LegalGenerator(registry.Draws):
             screened_by_id=screener,
             grounds_claimed=grounds,
             stable_address=address,
-            address_note=f"{rng.choice(VILLAGES)} village" if address == Answer.YES else "",
+            address_note=address_note,
             guarantor=guarantor,
-            guarantor_note=rng.choice(GUARANTORS) if guarantor == Answer.YES else "",
+            guarantor_note=guarantor_note,
             drug_treatment_need=treatment,
             health_note=(
                 "Pregnant; antenatal visits at the prison infirmary." if mother.is_pregnant else ""
             ),
-            care_if_detained=care.strip(),
-            obligations_she_can_meet=rng.choice(OBLIGATIONS) if address == Answer.YES else "",
+            care=care,
+            care_note=care_note,
+            obligations=[o for o in Obligation.values if o in codes],
+            obligations_note=details,
             created_at=self.now,
             updated_at=self.now,
         )
@@ -790,6 +822,7 @@ class LegalGenerator(registry.Draws):
         else:
             violent, source = None, ""
         limit = self.limits.get(case.offence_class) if case.offence_class else None
+        arrangements = {row["child"]: row["arrangement"] for row in screening.care}
         return ScreeningFacts(
             today=on,
             legal_status=status,
@@ -809,6 +842,8 @@ class LegalGenerator(registry.Draws):
                     age_months=age_in_months(c.date_of_birth, on),
                     lives=c.lives,
                     carer=c.carer,
+                    code=c.code,
+                    care_if_detained=arrangements.get(c.code, ""),
                 )
                 for c in children
             ),
@@ -816,8 +851,9 @@ class LegalGenerator(registry.Draws):
             stable_address=screening.stable_address,
             guarantor=screening.guarantor,
             drug_treatment_need=screening.drug_treatment_need,
-            obligations=screening.obligations_she_can_meet,
-            care_if_detained=screening.care_if_detained,
+            obligations=tuple(screening.obligations),
+            obligations_note=screening.obligations_note,
+            care_note=screening.care_note,
         )
 
 

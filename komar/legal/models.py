@@ -69,6 +69,38 @@ class DetentionGround(models.TextChoices):
     PUBLIC_ORDER = "public_order", _("To preserve public order from the disturbance caused")
 
 
+class SupervisionObligation(models.TextChoices):
+    """The obligations of judicial supervision the investigating judge may set (CPC 2007, the
+    article on judicial supervision's obligations: art. 223 in the English translation, to
+    verify against the Khmer text; the first nine are confirmed by a published summary of the
+    Code, the last by none yet: see docs/legal.md). Stored as codes, so that a screening and a
+    court's decision read in either language."""
+
+    STAY_IN_AREA = "stay_in_area", _("Not to leave the area the investigating judge sets")
+    KEEP_RESIDENCE = (
+        "keep_residence",
+        _("To live at a fixed address and not move without the judge's permission"),
+    )
+    AVOID_PLACES = "avoid_places", _("Not to go to places the judge names")
+    REPORT = "report", _("To report to the police or gendarmerie unit the judge names")
+    ANSWER_SUMMONS = "answer_summons", _("To answer every summons of a person the judge appoints")
+    SURRENDER_IDENTITY = (
+        "surrender_identity",
+        _("To hand her identity documents to the court clerk"),
+    )
+    NO_DRIVING = "no_driving", _("Not to drive a vehicle")
+    AVOID_PERSONS = "avoid_persons", _("Not to receive or meet persons the judge names")
+    BAIL = "bail", _("To pay bail, or give a guarantee through a guarantor")
+    TREATMENT = (
+        "treatment",
+        _("To undergo medical examination or treatment, including drug treatment"),
+    )
+
+
+def obligation_labels(codes: list[str]) -> list[str]:
+    return [str(SupervisionObligation(c).label) for c in codes if c in SupervisionObligation.values]
+
+
 class LegalCase(models.Model):
     """The legal case of one custody episode. Created the first time a legal officer records
     anything about it; corrected with optimistic locking."""
@@ -238,8 +270,10 @@ class Application(models.Model):
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    # The obligations of judicial supervision the court set, when granted.
-    obligations = models.TextField(_("obligations set by the court"), blank=True)
+    # The obligations of judicial supervision the court set, when granted: codes of
+    # `SupervisionObligation`, and the court's other conditions or details in words.
+    obligations = models.JSONField(_("obligations set by the court"), default=list, blank=True)
+    obligations_note = models.TextField(_("other conditions or details"), blank=True)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
@@ -262,6 +296,10 @@ class Application(models.Model):
     def __str__(self) -> str:
         return str(self.get_kind_display())
 
+    def obligation_labels(self) -> list[str]:
+        """The obligations the court set, in the reader's language."""
+        return obligation_labels(self.obligations)
+
 
 class Measure(models.TextChoices):
     """The non-custodial measures a screening weighs (Tokyo Rules 2.3, 8.2, 9; Bangkok Rules
@@ -275,6 +313,24 @@ class Measure(models.TextChoices):
     EARLY_RELEASE = "early_release", _("Early or conditional release")
     PARDON = "pardon", _("Pardon request")
     DRUG_TREATMENT = "drug_treatment", _("Referral to community drug treatment")
+
+
+class CareArrangement(models.TextChoices):
+    """Who would care for a child if her mother stays detained."""
+
+    FATHER = "father", _("The child's father")
+    GRANDPARENT = "grandparent", _("A grandparent")
+    RELATIVE = "relative", _("Another relative")
+    FRIEND = "friend", _("A family friend or neighbour")
+    INSIDE = "inside", _("The child would stay in prison with her")
+    INSTITUTION = "institution", _("An institution or orphanage")
+    NO_ONE = "no_one", _("No one identified")
+    UNKNOWN = "unknown", _("Not known")
+
+
+# No suitable alternative care: the Ministry of Justice's guideline asks the investigating
+# judge to avoid pre-trial detention then (domain.md 3.5).
+NO_ALTERNATIVE_CARE = (CareArrangement.NO_ONE, CareArrangement.INSTITUTION, CareArrangement.UNKNOWN)
 
 
 class Screening(models.Model):
@@ -304,12 +360,15 @@ class Screening(models.Model):
         _("needs drug treatment"), max_length=10, choices=Answer.choices
     )
     health_note = models.TextField(_("her health and pregnancy"), blank=True)
-    care_if_detained = models.TextField(
-        _("who will care for each child if she stays detained"), blank=True
+    # Who would care for each of her children under 18 if she stays detained: a list of
+    # {"child": code, "arrangement": `CareArrangement`, "carer_name", "note"}, one per child,
+    # kept with the screening's answers (versioned, audited and judged with them).
+    care = models.JSONField(_("who would care for each child"), default=list, blank=True)
+    care_note = models.TextField(_("about the care of her children"), blank=True)
+    obligations = models.JSONField(
+        _("obligations of judicial supervision she can meet"), default=list, blank=True
     )
-    obligations_she_can_meet = models.TextField(
-        _("obligations of judicial supervision she can meet"), blank=True
-    )
+    obligations_note = models.TextField(_("other conditions or details"), blank=True)
     # The candidate measures as the rules judged them on the day, stored with their reasons
     # (rule code and version, applies or not, reasons), so the screening reads the same later.
     candidates = models.JSONField(_("candidate measures"), default=list, editable=False)

@@ -12,9 +12,9 @@ may write any of them in herself, deliberately: every section is editable while 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils import translation
 from django.utils.formats import date_format
@@ -25,7 +25,15 @@ from komar.assessments.models import Assessment, Determination
 from komar.cases.models import Child, CustodyEpisode, Mother, Placement
 from komar.cases.templatetags.ages import age_label
 from komar.counselling.models import DECISION_NEWEST_FIRST, ChildDecision
-from komar.legal.models import DetentionGround, LegalCase, Measure, Screening
+from komar.legal.models import (
+    NO_ALTERNATIVE_CARE,
+    CareArrangement,
+    DetentionGround,
+    LegalCase,
+    Measure,
+    Screening,
+    SupervisionObligation,
+)
 from komar.lib.dates import age_in_months
 
 if TYPE_CHECKING:
@@ -296,8 +304,30 @@ def _children(facts: Facts) -> str:
     )
 
 
+def _care_if_detained(row: Mapping[str, Any]) -> list[str]:
+    """Who would care for the child if she stays detained, as the screening recorded it."""
+    arrangement = row.get("arrangement") or ""
+    carer = str(row.get("carer_name") or "").strip()
+    sentences = []
+    if arrangement:
+        who = _labels([arrangement], CareArrangement.choices)[0]
+        if carer:
+            who = _("%(who)s (%(name)s)") % {"who": who, "name": carer}
+        sentences.append(_("If she stays detained: %(who)s.") % {"who": who})
+    elif carer:
+        sentences.append(_("If she stays detained: %(who)s.") % {"who": carer})
+    if arrangement in NO_ALTERNATIVE_CARE:
+        sentences.append(_("No suitable alternative care has been found for this child."))
+    note = str(row.get("note") or "").strip()
+    if note:
+        sentences.append(note)
+    return sentences
+
+
 def _care(facts: Facts) -> str:
     parts = []
+    screening = facts.screening
+    care = {str(r.get("child")): r for r in screening.care} if screening is not None else {}
     for child in facts.children:
         sentences = []
         decision = facts.decisions.get(child.pk)
@@ -343,14 +373,14 @@ def _care(facts: Facts) -> str:
                     "decision": determination.get_decision_display(),
                 }
             )
+        row = care.get(str(child.code))
+        if row is not None:
+            sentences.extend(_care_if_detained(row))
         if not sentences:
             sentences.append(_("No care alternative has been assessed yet."))
         parts.append(_paragraph_join(f"{child.display_name}:", *sentences))
-    screening = facts.screening
-    if screening is not None and screening.care_if_detained.strip():
-        parts.append(
-            _("If she stays detained: %(care)s") % {"care": screening.care_if_detained.strip()}
-        )
+    if screening is not None and screening.care_note.strip():
+        parts.append(screening.care_note.strip())
     if not parts:
         return _("No care alternative has been assessed.")
     return _paragraphs(*parts)
@@ -397,13 +427,16 @@ def _measure(facts: Facts) -> str:
             "The measures proposed: %(measures)s.",
             len(chosen),
         ) % {"measures": _joined(chosen)}
+    labels = _labels(screening.obligations, SupervisionObligation.choices)
     obligations = (
         _("The obligations of judicial supervision she can meet: %(obligations)s")
-        % {"obligations": screening.obligations_she_can_meet.strip()}
-        if screening.obligations_she_can_meet.strip()
+        % {"obligations": _joined(labels)}
+        if labels
         else ""
     )
-    return _paragraphs(proposed, screening.chosen_reason.strip(), obligations)
+    return _paragraphs(
+        proposed, screening.chosen_reason.strip(), obligations, screening.obligations_note.strip()
+    )
 
 
 def _grounds(facts: Facts) -> str:

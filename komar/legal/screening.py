@@ -35,6 +35,8 @@ from django.utils.translation import gettext_lazy as _
 from komar.cases.models import Child, CustodyEpisode, Mother, Placement
 from komar.legal.eligibility import CHILD_AGE_YEARS, SCREENED_STATUSES, is_eligible
 from komar.legal.models import (
+    NO_ALTERNATIVE_CARE,
+    CareArrangement,
     DetentionGround,
     DetentionOrder,
     LegalCase,
@@ -42,6 +44,7 @@ from komar.legal.models import (
     Measure,
     OffenceClass,
     Screening,
+    SupervisionObligation,
 )
 from komar.lib.dates import add_months, age_in_months
 from komar.lib.rules import Facts, FactValue, Msg, Text, shown, store_facts
@@ -73,10 +76,18 @@ class ChildFacts:
     age_months: int
     lives: str  # a `Placement.Kind`, or "" when never recorded
     carer: str
+    code: str = ""
+    # Who would care for her if her mother stays detained (the screening's answer): a
+    # `CareArrangement`, or "" when the screening does not say.
+    care_if_detained: str = ""
 
     @property
     def inside(self) -> bool:
         return self.lives == Placement.Kind.WITH_MOTHER
+
+    @property
+    def has_no_alternative_care(self) -> bool:
+        return self.care_if_detained in NO_ALTERNATIVE_CARE
 
 
 @dataclass(frozen=True)
@@ -101,8 +112,9 @@ class ScreeningFacts:
     stable_address: str = UNKNOWN
     guarantor: str = UNKNOWN
     drug_treatment_need: str = UNKNOWN
-    obligations: str = ""
-    care_if_detained: str = ""
+    obligations: tuple[str, ...] = ()  # `SupervisionObligation` codes she can meet
+    obligations_note: str = ""
+    care_note: str = ""
 
     @property
     def held_before_trial(self) -> bool:
@@ -212,7 +224,7 @@ JUDGMENT_GIVEN = _("A judgment is recorded: this measure is asked for before it.
 
 @measure_rule(
     "measure_release",
-    version=1,
+    version=2,
     measure=Measure.RELEASE,
     basis=_(
         "Code of Criminal Procedure 2007, arts. 203-205: liberty is the rule and pre-trial "
@@ -228,7 +240,7 @@ def release(f: ScreeningFacts) -> Judged:
         return Judged(
             Verdict.APPLIES,
             _("The law allows no pre-trial detention for this class of offence."),
-            {_("Class of offence"): _class(f), **_caring(f)},
+            {_("Class of offence"): _class(f), **_caring(f), **_no_alternative_care(f)},
         )
     if f.grounds:
         return Judged(
@@ -237,7 +249,11 @@ def release(f: ScreeningFacts) -> Judged:
                 "Reasons for detention are claimed: release with obligations answers them "
                 "(see release under judicial supervision)."
             ),
-            {_("Reasons for detention claimed"): _grounds(f), **_caring(f)},
+            {
+                _("Reasons for detention claimed"): _grounds(f),
+                **_caring(f),
+                **_no_alternative_care(f),
+            },
         )
     if f.violent:
         return Judged(
@@ -246,13 +262,21 @@ def release(f: ScreeningFacts) -> Judged:
                 "A violent offence: the court weighs the danger before a release without "
                 "conditions."
             ),
-            {**_violence(f), _("Reasons for detention claimed"): _grounds(f)},
+            {
+                **_violence(f),
+                _("Reasons for detention claimed"): _grounds(f),
+                **_no_alternative_care(f),
+            },
         )
     if f.violent is None:
         return Judged(
             Verdict.CANNOT_TELL,
             _("Record on her legal case whether the offence was violent."),
-            {**_violence(f), _("Reasons for detention claimed"): _grounds(f)},
+            {
+                **_violence(f),
+                _("Reasons for detention claimed"): _grounds(f),
+                **_no_alternative_care(f),
+            },
         )
     return Judged(
         Verdict.APPLIES,
@@ -260,19 +284,75 @@ def release(f: ScreeningFacts) -> Judged:
             "No reason for detention is claimed and the offence was not violent: liberty is "
             "the rule."
         ),
-        {_("Reasons for detention claimed"): _grounds(f), **_violence(f), **_caring(f)},
+        {
+            _("Reasons for detention claimed"): _grounds(f),
+            **_violence(f),
+            **_caring(f),
+            **_no_alternative_care(f),
+        },
     )
+
+
+def _no_alternative_care(f: ScreeningFacts) -> Facts:
+    """Her children who would have no suitable care if she stays detained (no one identified,
+    an institution, not known): the Ministry of Justice's guideline asks the investigating
+    judge to avoid pre-trial detention then. Named in the reasons, so the court hears of them."""
+    names = [c.name for c in f.children if c.has_no_alternative_care]
+    if not names:
+        return {}
+    return {_("Children with no alternative care if she stays detained"): Text(", ".join(names))}
+
+
+def _obligations(codes: Sequence[str]) -> FactValue:
+    labels = [
+        Msg(SupervisionObligation(c).label) for c in codes if c in SupervisionObligation.values
+    ]
+    return labels or NOT_RECORDED
+
+
+# An obligation that needs a fact of her situation: keeping to a fixed address needs one, bail
+# a guarantor (or the means) to stand for it.
+OBLIGATION_NEEDS: dict[str, str] = {
+    SupervisionObligation.KEEP_RESIDENCE: "stable_address",
+    SupervisionObligation.STAY_IN_AREA: "stable_address",
+    SupervisionObligation.BAIL: "guarantor",
+}
+
+
+def _obligations_unfit(f: ScreeningFacts) -> list[str]:
+    """The obligations chosen that what the screening recorded contradicts."""
+    return [
+        code
+        for code in f.obligations
+        if code in OBLIGATION_NEEDS and getattr(f, OBLIGATION_NEEDS[code]) == NO
+    ]
+
+
+def _obligations_fit(f: ScreeningFacts) -> Facts:
+    """How the obligations chosen fit her situation, and the one her situation suggests."""
+    facts: Facts = {}
+    chosen = set(f.obligations)
+    if SupervisionObligation.TREATMENT in chosen and f.drug_treatment_need == YES:
+        facts[_("Treatment as an obligation")] = Msg(_("Fits her need for drug treatment"))
+    elif f.drug_treatment_need == YES:
+        facts[_("An obligation to consider")] = Msg(SupervisionObligation.TREATMENT.label)
+    if SupervisionObligation.BAIL in chosen and f.guarantor == YES:
+        facts[_("Bail")] = Msg(_("A guarantor is recorded"))
+    if f.obligations_note.strip():
+        facts[_("Other conditions or details")] = Text(f.obligations_note.strip())
+    return facts
 
 
 @measure_rule(
     "measure_judicial_supervision",
-    version=1,
+    version=2,
     measure=Measure.JUDICIAL_SUPERVISION,
     basis=_(
-        "Code of Criminal Procedure 2007, arts. 203-205 and judicial supervision: the "
-        "investigating judge releases the charged person under obligations she can meet; "
-        "Tokyo Rules 6.2 and 8.2; Bangkok Rules 57, 58 and 64; Ministry of Justice guideline "
-        "on pregnancy and young children."
+        "Code of Criminal Procedure 2007, arts. 203-205 and the obligations of judicial "
+        "supervision (art. 223 of the English translation: to verify against the Khmer text): "
+        "the investigating judge releases the charged person under obligations she can meet; "
+        "Tokyo Rules 6.2 and 8.2; Bangkok Rules 57, 58 and 64; Ministry of Justice guideline on "
+        "pregnancy and young children."
     ),
 )
 def judicial_supervision(f: ScreeningFacts) -> Judged:
@@ -295,7 +375,7 @@ def judicial_supervision(f: ScreeningFacts) -> Judged:
                 "A violent offence: the court weighs the danger and the children's interests "
                 "(Bangkok Rule 64). Judge it on the facts of the case."
             ),
-            {**_violence(f), **address, **_caring(f)},
+            {**_violence(f), **address, **_caring(f), **_no_alternative_care(f)},
         )
     if f.stable_address == NO and f.guarantor == NO:
         return Judged(
@@ -304,26 +384,44 @@ def judicial_supervision(f: ScreeningFacts) -> Judged:
                 "No stable address and no guarantor: she could not meet the usual obligations "
                 "(to live at a set address, to answer summons). Look for either first."
             ),
-            address,
+            {**address, **_no_alternative_care(f)},
         )
-    if f.stable_address == YES and f.obligations.strip():
+    unfit = _obligations_unfit(f)
+    if unfit:
+        return Judged(
+            Verdict.CANNOT_TELL,
+            _(
+                "Some obligations chosen need what the screening records she lacks (a fixed "
+                "address, a guarantor): choose others, or record how she can meet them."
+            ),
+            {
+                **address,
+                _("Obligations she can meet"): _obligations(f.obligations),
+                _("Obligations that do not fit"): _obligations(unfit),
+                **_no_alternative_care(f),
+            },
+        )
+    if f.stable_address == YES and f.obligations:
         return Judged(
             Verdict.APPLIES,
             _("She has a stable address and obligations of judicial supervision she can meet."),
             {
                 **address,
-                _("Obligations she can meet"): Text(f.obligations.strip()),
+                _("Obligations she can meet"): _obligations(f.obligations),
+                **_obligations_fit(f),
                 _("Reasons for detention claimed"): _grounds(f),
                 **_caring(f),
-                _("Who will care for the children if she stays detained"): _text(
-                    f.care_if_detained
-                ),
+                **_no_alternative_care(f),
             },
         )
     return Judged(
         Verdict.CANNOT_TELL,
         _("Record whether she has a stable address and the obligations she can meet."),
-        {**address, _("Obligations she can meet"): _text(f.obligations)},
+        {
+            **address,
+            _("Obligations she can meet"): _obligations(f.obligations),
+            **_no_alternative_care(f),
+        },
     )
 
 
@@ -688,12 +786,7 @@ class Recorded:
                 .first()
             )
             recorded.order_grounds = list(order.grounds) if order else []
-        born_after = add_months(today, -12 * CHILD_AGE_YEARS)
-        recorded.children = list(
-            Child.objects.filter(mother=mother, date_of_birth__gt=born_after)
-            .select_related("current_placement__facility")
-            .order_by("-date_of_birth", "pk")
-        )
+        recorded.children = screened_children(mother, today)
         return recorded
 
     @property
@@ -742,7 +835,10 @@ class Recorded:
             gaps.append(gettext("whether this is her first offence (her details)"))
         return gaps
 
-    def child_facts(self) -> tuple[ChildFacts, ...]:
+    def child_facts(self, care: Sequence[Mapping[str, Any]] = ()) -> tuple[ChildFacts, ...]:
+        """Her children, with who would care for each if she stays detained (`care`, the
+        screening's rows)."""
+        arrangements = {str(row.get("child")): row.get("arrangement") or "" for row in care}
         facts = []
         for child in self.children:
             placement = child.current_placement
@@ -753,6 +849,8 @@ class Recorded:
                     age_months=age_in_months(child.date_of_birth, self.today),
                     lives=placement.kind if placement is not None else "",
                     carer=placement.carer_name if placement is not None else "",
+                    code=str(child.code),
+                    care_if_detained=arrangements.get(str(child.code), ""),
                 )
             )
         return tuple(facts)
@@ -778,14 +876,48 @@ class Recorded:
             first_offence=self.mother.first_offence or Mother.FirstOffence.UNKNOWN,
             pregnant=self.mother.is_pregnant,
             breastfeeding=self.mother.is_breastfeeding,
-            children=self.child_facts(),
+            children=self.child_facts(answers.get("care") or ()),
             grounds=tuple(answers.get("grounds_claimed") or ()),
             stable_address=answers.get("stable_address") or UNKNOWN,
             guarantor=answers.get("guarantor") or UNKNOWN,
             drug_treatment_need=answers.get("drug_treatment_need") or UNKNOWN,
-            obligations=answers.get("obligations_she_can_meet") or "",
-            care_if_detained=answers.get("care_if_detained") or "",
+            obligations=tuple(answers.get("obligations") or ()),
+            obligations_note=answers.get("obligations_note") or "",
+            care_note=answers.get("care_note") or "",
         )
+
+
+def screened_children(mother: Mother, today: dt.date) -> list[Child]:
+    """Her children under 18, youngest first, with where each lives now (one query)."""
+    born_after = add_months(today, -12 * CHILD_AGE_YEARS)
+    return list(
+        Child.objects.filter(mother=mother, date_of_birth__gt=born_after)
+        .select_related("current_placement__facility")
+        .order_by("-date_of_birth", "pk")
+    )
+
+
+def care_rows(
+    care: Sequence[Mapping[str, Any]], children: Sequence[Child]
+) -> list[tuple[Child, str, str, str]]:
+    """The screening's care rows with their child, in the reader's language: (child, who would
+    care, the carer's name, the note), for the children in `children` that have a row."""
+    by_code = {str(c.code): c for c in children}
+    rows = []
+    for row in care:
+        child = by_code.get(str(row.get("child")))
+        if child is None:
+            continue
+        arrangement = row.get("arrangement") or ""
+        rows.append(
+            (
+                child,
+                _label(CareArrangement, arrangement) if arrangement else "",
+                str(row.get("carer_name") or ""),
+                str(row.get("note") or ""),
+            )
+        )
+    return rows
 
 
 def not_eligible_reasons(mother: Mother, today: dt.date) -> list[str]:

@@ -20,8 +20,14 @@ from komar.cases.date_rules import History, Problem, check_event
 from komar.cases.findings import refresh_for
 from komar.cases.models import CustodyEpisode, Mother
 from komar.legal.eligibility import is_eligible
-from komar.legal.models import DetentionGround, Measure, Screening
-from komar.legal.screening import Recorded, judge, not_eligible_reasons
+from komar.legal.models import (
+    CareArrangement,
+    DetentionGround,
+    Measure,
+    Screening,
+    SupervisionObligation,
+)
+from komar.legal.screening import Recorded, judge, not_eligible_reasons, screened_children
 
 # What a screening records, in the order of the page. `candidates` is the rules' answer.
 INPUT_FIELDS = [
@@ -33,12 +39,19 @@ INPUT_FIELDS = [
     "guarantor_note",
     "drug_treatment_need",
     "health_note",
-    "care_if_detained",
-    "obligations_she_can_meet",
+    "care",
+    "care_note",
+    "obligations",
+    "obligations_note",
 ]
 CHOICE_FIELDS = ["chosen", "chosen_reason"]
 SCREENING_FIELDS = [*INPUT_FIELDS, *CHOICE_FIELDS]
-LIST_FIELDS = {"grounds_claimed": DetentionGround, "chosen": Measure}
+LIST_FIELDS = {
+    "grounds_claimed": DetentionGround,
+    "obligations": SupervisionObligation,
+    "chosen": Measure,
+}
+CARE_TEXT_LIMITS = {"carer_name": 150, "note": 300}
 ANSWER_FIELDS = ("stable_address", "guarantor", "drug_treatment_need")
 
 
@@ -104,6 +117,8 @@ def _values(data: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
             if value not in Screening.Answer.values:
                 raise InvalidAction(f"{name}: not a choice")
             values[name] = value
+        elif name == "care":
+            values[name] = value  # checked against her children by `_care`
         elif name == "screened_on":
             if not isinstance(value, dt.date):
                 raise InvalidAction("screened_on: a date is required")
@@ -113,6 +128,31 @@ def _values(data: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
     if values.get("chosen") and "chosen_reason" in values and not values["chosen_reason"]:
         raise InvalidAction("say why these measures are chosen")
     return values
+
+
+def _care(mother: Mother, rows: Any, today: dt.date) -> list[dict[str, str]]:
+    """Who would care for each child, checked: one row at most for each of her children under
+    18, a known arrangement, short text; in the order of her children (youngest first). A row
+    with nothing said is dropped."""
+    children = [str(c.code) for c in screened_children(mother, today)]
+    given: dict[str, dict[str, str]] = {}
+    for row in rows or ():
+        if not isinstance(row, Mapping):
+            raise InvalidAction("care: not a row")
+        child = str(row.get("child") or "")
+        if child not in children:
+            raise InvalidAction("care: not one of her children under 18")
+        if child in given:
+            raise InvalidAction("care: two rows for one child")
+        arrangement = row.get("arrangement") or ""
+        if arrangement and arrangement not in CareArrangement.values:
+            raise InvalidAction("care: not a choice")
+        texts = {k: str(row.get(k) or "").strip() for k in CARE_TEXT_LIMITS}
+        if any(len(texts[k]) > limit for k, limit in CARE_TEXT_LIMITS.items()):
+            raise InvalidAction("care: too long")
+        if arrangement or any(texts.values()):
+            given[child] = {"child": child, "arrangement": arrangement, **texts}
+    return [given[c] for c in children if c in given]
 
 
 def _candidates(mother: Mother, values: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -140,6 +180,7 @@ def do_record_screening(
     episode = mother.latest_episode
     assert episode is not None  # eligible: held now
     values = _values(data, SCREENING_FIELDS)
+    values["care"] = _care(mother, values["care"], today)
     enforce_dates(screening_problems(mother, episode, values["screened_on"]), ())
     screening = Screening.objects.create(
         mother=mother,
@@ -184,6 +225,8 @@ def do_change_screening(
     merged = {**{n: getattr(current, n) for n in SCREENING_FIELDS}, **_values(data, names)}
     values = _values(merged, SCREENING_FIELDS)
     mother = current.mother
+    if "care" in names:
+        values["care"] = _care(mother, values["care"], timezone.localdate())
     if "screened_on" in names:
         enforce_dates(screening_problems(mother, current.episode, values["screened_on"]), ())
     changed = [n for n in SCREENING_FIELDS if getattr(current, n) != values[n]]

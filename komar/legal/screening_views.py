@@ -23,11 +23,12 @@ from komar.audit.actions import do_log_file_view
 from komar.audit.models import AuditEntry
 from komar.cases.access import get_mother_for_user, require_case_reader, require_case_writer, scope
 from komar.cases.actions import DatesRefused, EditConflict, InvalidAction
-from komar.cases.models import Mother
-from komar.legal.models import DetentionGround, Screening
+from komar.cases.models import Child, Mother
+from komar.legal.models import DetentionGround, Screening, obligation_labels
 from komar.legal.screening import (
     MEASURE_RULES,
     Recorded,
+    care_rows,
     chosen_labels,
     not_eligible_reasons,
     sorted_candidates,
@@ -40,7 +41,13 @@ from komar.legal.screening_actions import (
     do_record_screening,
     may_change_screening,
 )
-from komar.legal.screening_forms import ChoiceForm, ScreeningEditForm, ScreeningForm
+from komar.legal.screening_forms import (
+    BaseCareFormSet,
+    ChoiceForm,
+    ScreeningEditForm,
+    ScreeningForm,
+    care_formset,
+)
 from komar.lib.conflicts import field_differences
 from komar.lib.http import client_ip
 
@@ -78,9 +85,14 @@ def _grounds_shown(values: list[str]) -> str:
     return ", ".join(labels) or _("None claimed")
 
 
+def obligations_shown(values: list[str]) -> str:
+    return ", ".join(obligation_labels(values)) or "—"
+
+
 def _form_page(
     request: HttpRequest,
     form: ScreeningForm,
+    care: BaseCareFormSet,
     recorded: Recorded,
     *,
     screening: Screening | None = None,
@@ -91,6 +103,7 @@ def _form_page(
         "legal/screening/form.html",
         {
             "form": form,
+            "care": care,
             "mother": recorded.mother,
             "recorded": recorded,
             "missing": recorded.missing(),
@@ -126,12 +139,15 @@ def screening_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         initial={"screened_on": today, "grounds_claimed": recorded.order_grounds},
         mother=mother,
         episode=recorded.episode,
-        children=recorded.children,
     )
-    if request.method == "POST" and form.is_valid():
+    care = care_formset(request.POST or None, recorded.children)
+    if request.method == "POST" and _both_valid(form, care):
         try:
             screening = do_record_screening(
-                mother, form.cleaned_data, actor=user, ip=client_ip(request)
+                mother,
+                {**form.cleaned_data, "care": care.rows()},
+                actor=user,
+                ip=client_ip(request),
             )
         except NotEligible as refused:
             return _not_eligible(request, mother, refused.reasons)
@@ -142,7 +158,12 @@ def screening_new(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 request, _("Screening recorded. Read the candidate measures, then choose.")
             )
             return redirect(screening.get_absolute_url())
-    return _form_page(request, form, recorded)
+    return _form_page(request, form, care, recorded)
+
+
+def _both_valid(form: ScreeningForm, care: BaseCareFormSet) -> bool:
+    valid_form = form.is_valid()  # both, so that every error is shown at once
+    return care.is_valid() and valid_form
 
 
 @login_required
@@ -153,12 +174,19 @@ def screening_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     mother = screening.mother
     with transaction.atomic():
         do_log_file_view(actor=user, obj=screening, mother=mother, ip=client_ip(request))
+    children = (
+        list(Child.objects.filter(mother=mother, code__in=[r.get("child") for r in screening.care]))
+        if screening.care
+        else []
+    )
     return render(
         request,
         "legal/screening/detail.html",
         {
             "screening": screening,
             "mother": mother,
+            "care": care_rows(screening.care, children),
+            "obligations": obligations_shown(screening.obligations),
             "candidates": sorted_candidates(screening.candidates),
             "chosen": chosen_labels(screening.chosen),
             "grounds": _grounds_shown(screening.grounds_claimed),
@@ -170,6 +198,7 @@ def screening_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def _conflict(form: Any, current: Screening) -> dict[str, Any]:
     shown = {
         "grounds_claimed": _grounds_shown(current.grounds_claimed),
+        "obligations": obligations_shown(current.obligations),
         "chosen": ", ".join(chosen_labels(current.chosen)) or "—",
     }
     return {
@@ -196,11 +225,13 @@ def screening_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     form = ScreeningEditForm(
         request.POST or None, instance=screening, mother=mother, episode=screening.episode
     )
+    care = care_formset(request.POST or None, recorded.children, screening.care)
     if request.method == "GET":
         with transaction.atomic():
             do_log_file_view(actor=user, obj=screening, mother=mother, ip=client_ip(request))
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in INPUT_FIELDS}
+    if request.method == "POST" and _both_valid(form, care):
+        data = {name: form.cleaned_data[name] for name in INPUT_FIELDS if name != "care"}
+        data["care"] = care.rows()
         try:
             do_change_screening(
                 screening,
@@ -220,13 +251,13 @@ def screening_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 resubmitted, instance=current, mother=mother, episode=current.episode
             )
             form.is_valid()
-            return _form_page(request, form, recorded, screening=current, conflict=context)
+            return _form_page(request, form, care, recorded, screening=current, conflict=context)
         except DatesRefused as refused:
             form.check_dates(refused.problems)
         else:
             messages.success(request, _("Saved. The candidate measures were judged again."))
             return redirect(screening.get_absolute_url())
-    return _form_page(request, form, recorded, screening=screening)
+    return _form_page(request, form, care, recorded, screening=screening)
 
 
 def _choice_page(

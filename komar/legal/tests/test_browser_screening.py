@@ -75,13 +75,19 @@ def screen_in_khmer(
     expect(page.locator("#missing")).to_be_visible()  # no legal case recorded yet
 
     page.check("input[name=grounds_claimed][value=appearance]")
-    page.fill("#id_care_if_detained", "សុខ វិចិត្រ: គ្មានអ្នកថែទាំទេ។\nសុខ ដារ៉ា: យាយ Yim Sam។")
+    # Who would care for each child if she stays detained: the baby has no one.
+    page.select_option("#id_care-0-arrangement", "no_one")
+    page.select_option("#id_care-1-arrangement", "grandparent")
+    page.fill("#id_care-1-carer_name", "Yim Sam")
+    page.fill("#id_care_note", "យាយ Yim Sam មិនអាចថែទាំទារកបានទេ។")
     page.fill("#id_health_note", "ស្លេកស្លាំង ព្យាបាលនៅគ្លីនិកពន្ធនាគារ។")
     page.select_option("#id_stable_address", "yes")
     page.fill("#id_address_note", "ផ្ទះម្តាយ ឃុំស្វាយដង្គំ សៀមរាប")
     page.select_option("#id_guarantor", "yes")
     page.fill("#id_guarantor_note", "បងប្រុស សុខ ជា គ្រូបង្រៀន")
-    page.fill("#id_obligations_she_can_meet", OBLIGATIONS)
+    page.check("input[name=obligations][value=keep_residence]")
+    page.check("input[name=obligations][value=report]")
+    page.fill("#id_obligations_note", OBLIGATIONS)
     page.select_option("#id_drug_treatment_need", "no")
     shot("1-screening-form")
     page.locator("form.register button[type=submit].primary").click()
@@ -98,6 +104,10 @@ def screen_in_khmer(
     explanation = supervision.locator(".explain")
     expect(explanation).to_be_visible()
     expect(explanation).to_contain_text(OBLIGATIONS)
+    # The baby with no one to care for him is named in the reasons.
+    expect(explanation).to_contain_text("សុខ វិចិត្រ")
+    assert screening.obligations == ["keep_residence", "report"]
+    assert [row["arrangement"] for row in screening.care] == ["no_one", "grandparent"]
     expect(explanation).to_contain_text("measure_judicial_supervision")
     expect(explanation).to_contain_text(khmer("Legal basis"))
     release = page.locator("#candidates details[data-measure=release]")
@@ -170,8 +180,8 @@ def test_the_screening_pages_fit_a_phone_and_pass_axe(
         sophea,
         vicheka,
         screened_on=sophea.latest_episode.admission_date,
-        obligations_she_can_meet=long_words,
-        care_if_detained=long_words,
+        obligations_note=long_words,
+        care_note=long_words,
     )
     not_held = register(sokha, None, name_latin="Keo Mala")
     in_khmer(vicheka)

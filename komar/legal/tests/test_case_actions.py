@@ -95,12 +95,18 @@ def decide(
     actor: User,
     outcome: str = "granted",
     decided_on: dt.date = dt.date(2026, 3, 18),
-    obligations: str = "",
+    obligations: tuple[str, ...] = (),
+    obligations_note: str = "",
 ) -> case_actions.CourtDecision:
     application.refresh_from_db()
     return case_actions.do_decide_application(
         application,
-        {"outcome": outcome, "decided_on": decided_on, "obligations": obligations},
+        {
+            "outcome": outcome,
+            "decided_on": decided_on,
+            "obligations": list(obligations),
+            "obligations_note": obligations_note,
+        },
         expected_version=application.version,
         actor=actor,
     )
@@ -302,7 +308,12 @@ def test_judicial_supervision_granted_releases_her_on_bail_and_leaves_the_childr
     vicheka, sophea, shares_with_legal_aid
 ) -> None:
     application = apply(sophea, vicheka)
-    decision = decide(application, vicheka, obligations="Report to the commune police monthly.")
+    decision = decide(
+        application,
+        vicheka,
+        obligations=("report", "keep_residence"),
+        obligations_note="The commune police, monthly.",
+    )
     episode = current(sophea)
     assert decision.released == episode
     assert episode.ended_on == dt.date(2026, 3, 18)
@@ -313,7 +324,12 @@ def test_judicial_supervision_granted_releases_her_on_bail_and_leaves_the_childr
     assert sophea.children.filter(current_placement__kind="with_mother").count() == 1
     application.refresh_from_db()
     assert application.outcome == "granted" and application.version == 2
-    assert audit(application)[-1].fields == ["decided_on", "obligations", "outcome"]
+    assert audit(application)[-1].fields == [
+        "decided_on",
+        "obligations",
+        "obligations_note",
+        "outcome",
+    ]
     assert audit(episode)[-1].actor == vicheka  # the registry's own release audit
 
 
@@ -339,7 +355,7 @@ def test_a_decision_from_an_old_version_is_a_conflict(sokha, dara, sophea) -> No
     with pytest.raises(EditConflict):
         case_actions.do_decide_application(
             application,
-            {"outcome": "granted", "decided_on": TODAY, "obligations": ""},
+            {"outcome": "granted", "decided_on": TODAY, "obligations": []},
             expected_version=1,
             actor=sokha,
         )
@@ -351,7 +367,7 @@ def test_a_decision_must_decide(sokha, sophea) -> None:
     with pytest.raises(InvalidAction):
         case_actions.do_decide_application(
             application,
-            {"outcome": "pending", "decided_on": TODAY, "obligations": ""},
+            {"outcome": "pending", "decided_on": TODAY, "obligations": []},
             expected_version=1,
             actor=sokha,
         )

@@ -358,7 +358,8 @@ def test_judicial_supervision_granted_leads_to_where_each_child_now_lives(
         {
             "outcome": "granted",
             "decided_on": "2026-03-18",
-            "obligations": "Live at her mother's house; report to the commune police monthly.",
+            "obligations": ["keep_residence", "report"],
+            "obligations_note": "Her mother's house; the commune police monthly.",
             "version": "1",
         },
         follow=True,
@@ -373,6 +374,33 @@ def test_judicial_supervision_granted_leads_to_where_each_child_now_lives(
     assert reverse("cases:child_move", args=[other.code]) not in html  # lives with grandmother
     episode = current(sophea)
     assert episode.ended_on == dt.date(2026, 3, 18) and episode.release_kind == "bail"
+    application.refresh_from_db()
+    assert application.obligations == ["keep_residence", "report"]
+    assert application.obligations_note == "Her mother's house; the commune police monthly."
+    # The case's page lists them by their labels.
+    detail = client.get(legal_case.get_absolute_url()).content.decode()
+    row = detail[detail.index(f'data-application="{application.code}"') :]
+    assert "<li>To report to the police or gendarmerie unit the judge names</li>" in row
+    assert "Her mother&#x27;s house; the commune police monthly." in row
+
+
+def test_a_decision_with_an_unknown_obligation_is_refused(sokha, sophea) -> None:
+    application = apply(sophea, sokha)
+    response = client_for(sokha).post(
+        reverse("legal:application_decide", args=[application.code]),
+        {
+            "outcome": "granted",
+            "decided_on": "2026-03-18",
+            "obligations": ["report", "exile"],
+            "obligations_note": "Typed, and kept.",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "exile is not one of the available choices" in response.content.decode()
+    assert "Typed, and kept." in response.content.decode()
+    application.refresh_from_db()
+    assert application.outcome == "pending" and application.obligations == []
 
 
 def test_a_decision_without_an_outcome_is_refused(sokha, sophea) -> None:

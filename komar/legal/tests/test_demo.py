@@ -24,12 +24,14 @@ from komar.legal.derived import stays_of
 from komar.legal.eligibility import SCREENED_STATUSES
 from komar.legal.models import (
     Application,
+    CareArrangement,
     CourtReport,
     DetentionOrder,
     Hearing,
     LegalCase,
     OffenceClass,
     Screening,
+    SupervisionObligation,
 )
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +154,26 @@ def test_a_few_were_granted_judicial_supervision_and_released_that_day(seeded) -
         episode = application.legal_case.mother.latest_episode
         assert episode is not None and episode.ended_on == application.decided_on
         assert episode.release_kind == ReleaseKind.BAIL
-        assert application.obligations
+        assert application.obligations and application.obligations_note
+        assert set(application.obligations) <= set(SupervisionObligation.values)
+
+
+def test_the_screenings_say_who_would_care_for_each_of_her_children(seeded) -> None:
+    screenings = list(Screening.objects.select_related("mother"))
+    assert any(s.care for s in screenings) and any(s.obligations for s in screenings)
+    for s in screenings:
+        assert set(s.obligations) <= set(SupervisionObligation.values)
+        hers = {str(c) for c in s.mother.children.values_list("code", flat=True)}
+        assert {row["child"] for row in s.care} <= hers
+        assert {row["arrangement"] for row in s.care} <= set(CareArrangement.values)
+        # A child inside with no one else is named in the reasons of judicial supervision.
+        supervision = next(c for c in s.candidates if c["measure"] == "judicial_supervision")
+        named = dict(supervision["reasons"]).get(
+            "Children with no alternative care if she stays detained"
+        )
+        assert (named is not None) == any(row["arrangement"] == "no_one" for row in s.care) or (
+            supervision["verdict"] == "does_not_apply"
+        )
 
 
 def test_the_court_decisions_are_what_the_registry_says_happened(seeded) -> None:

@@ -19,7 +19,13 @@ from komar.cases.actions import do_add_child, do_change_episode, do_change_mothe
 from komar.cases.models import Mother
 from komar.conftest import child_inside, child_with_grandmother, register
 from komar.counselling.actions import do_record_session
-from komar.legal.models import CourtReport, LegalCase, Screening
+from komar.legal.models import (
+    CareArrangement,
+    CourtReport,
+    LegalCase,
+    Screening,
+    SupervisionObligation,
+)
 from komar.legal.report import SECTION_KEYS, draft_sections, latest_screening, load_facts
 from komar.legal.report_actions import do_start_report
 
@@ -44,9 +50,9 @@ def screen(mother: Mother, actor: User, **extra: Any) -> Screening:
         "guarantor_note": "Her brother, a teacher",
         "drug_treatment_need": "no",
         "health_note": "Anaemia, treated at the prison clinic.",
-        "care_if_detained": "The grandmother cannot take the baby: she already cares for Dara.",
-        "obligations_she_can_meet": "Live at her mother's house and report to the commune police "
-        "every week.",
+        "care_note": "The grandmother cannot take the baby: she already cares for Dara.",
+        "obligations": ["keep_residence", "report"],
+        "obligations_note": "Her mother's house; the commune police every week.",
         "chosen": ["judicial_supervision"],
         "chosen_reason": "A first offence, with a baby she breastfeeds.",
         **extra,
@@ -178,7 +184,19 @@ def test_it_drafts_the_care_alternatives_assessed(sokha, dara, vicheka, mother) 
     )
     assess(child_dara, sokha, assessed_on=dt.date(2026, 3, 6), recommendation="relative")
     determine(child_dara, dara, review_on=dt.date(2026, 9, 1))
-    screen(mother, vicheka)
+    screen(
+        mother,
+        vicheka,
+        care=[
+            {"child": str(vichet.code), "arrangement": "no_one", "carer_name": "", "note": ""},
+            {
+                "child": str(child_dara.code),
+                "arrangement": "grandparent",
+                "carer_name": "Yim Sam",
+                "note": "She is willing.",
+            },
+        ],
+    )
     text = drafted(mother)["care"]
     dara_part, vichet_part, if_detained = text.split("\n\n")
     assert vichet_part.startswith("Sok Vichet:")
@@ -190,9 +208,13 @@ def test_it_drafts_the_care_alternatives_assessed(sokha, dara, vicheka, mother) 
     assert "6 Mar 2026" not in dara_part
     assert "With a named relative (Yim Sam)" in dara_part
     assert "Best-interests determination of 10 Feb 2026: With a named relative." in dara_part
-    assert if_detained == (
-        "If she stays detained: The grandmother cannot take the baby: she already cares for Dara."
+    # Who would care for each child if she stays detained, from the screening's rows.
+    assert "If she stays detained: A grandparent (Yim Sam). She is willing." in dara_part
+    assert (
+        "If she stays detained: No one identified. No suitable alternative care has been found "
+        "for this child." in vichet_part
     )
+    assert if_detained == "The grandmother cannot take the baby: she already cares for Dara."
     # Her own words, a decision's notes and the assessment's reasons stay in the file.
     assert "Private" not in text and "Secret" not in text
 
@@ -222,9 +244,36 @@ def test_it_drafts_the_measure_proposed_with_the_obligations_she_can_meet(vichek
         "The measures proposed: Release under judicial supervision; Referral to community drug "
         "treatment.",
         "A first offence, with a baby she breastfeeds.",
-        "The obligations of judicial supervision she can meet: Live at her mother's house and "
-        "report to the commune police every week.",
+        "The obligations of judicial supervision she can meet: To live at a fixed address and "
+        "not move without the judge's permission; To report to the police or gendarmerie unit "
+        "the judge names",
+        "Her mother's house; the commune police every week.",
     ]
+
+
+def test_it_lists_the_obligations_in_the_language_of_the_report(vicheka, mother) -> None:
+    """The sentence is Khmer, and each obligation is its label as the Khmer catalogue gives it
+    (the labels' Khmer is in the translation fragment until the catalogue is compiled)."""
+    screen(mother, vicheka, obligations=["report", "treatment"], obligations_note="")
+    text = drafted(mother, "km")["measure"]
+    with translation.override("km"):
+        labels = [str(SupervisionObligation(c).label) for c in ("report", "treatment")]
+        separator = translation.gettext("; ")
+    assert text.endswith(
+        "កាតព្វកិច្ចនៃការត្រួតពិនិត្យតាមផ្លូវតុលាការ ដែលគាត់អាចគោរពបាន៖ " + separator.join(labels)
+    )
+
+
+def test_a_child_with_no_one_to_care_is_named_in_the_khmer_report(vicheka, mother) -> None:
+    vichet = mother.children.get(name_latin="Sok Vichet")
+    row = {"child": str(vichet.code), "arrangement": "no_one", "carer_name": "", "note": ""}
+    screen(mother, vicheka, care=[row])
+    text = drafted(mother, "km")["care"]
+    with translation.override("km"):
+        no_one = str(CareArrangement.NO_ONE.label)
+    # In the child's own paragraph, not in a note about all of them.
+    assert no_one in next(p for p in text.split("\n\n") if no_one in p)
+    assert len([p for p in text.split("\n\n") if no_one in p]) == 1
 
 
 def test_it_drafts_from_her_latest_screening(vicheka, mother) -> None:

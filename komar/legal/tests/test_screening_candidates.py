@@ -51,9 +51,18 @@ A_MISDEMEANOUR = {"offence_class": "misdemeanour", "violent": False, "violence_f
 CAN_MEET = {
     "stable_address": "yes",
     "guarantor": "no",
-    "obligations": "Report to the police every Monday.",
-    "care_if_detained": "Sok Vichet: nobody.",
+    "obligations": ("keep_residence", "report"),
+    "obligations_note": "The police post every Monday.",
 }
+REPORT = "To report to the police or gendarmerie unit the judge names"
+RESIDE = "To live at a fixed address and not move without the judge's permission"
+NO_CARE = "Children with no alternative care if she stays detained"
+BABY_ALONE = ChildFacts(
+    "Sok Vichet", dt.date(2025, 1, 15), 14, "with_mother", "", "c1", care_if_detained="no_one"
+)
+GIRL_CARED = ChildFacts(
+    "Sok Dara", dt.date(2020, 6, 1), 69, "relative", "Yim Sam", "c2", care_if_detained="grandparent"
+)
 
 
 # Release, no conditions.
@@ -115,10 +124,80 @@ def test_judicial_supervision_applies_with_an_address_and_obligations_she_can_me
     )
     assert verdict == Verdict.APPLIES
     assert facts["A stable address"] == "Yes" and facts["A guarantor"] == "No"
-    assert facts["Obligations she can meet"] == "Report to the police every Monday."
+    assert facts["Obligations she can meet"] == [RESIDE, REPORT]
+    assert facts["Other conditions or details"] == "The police post every Monday."
     assert facts["Reasons for detention claimed"] == ["To ensure she appears before the court"]
-    assert facts["Who will care for the children if she stays detained"] == "Sok Vichet: nobody."
     assert facts["Children under 18"] == 2
+    assert NO_CARE not in facts  # who would care is not recorded: no child is named
+
+
+@pytest.mark.parametrize("rule", [screening.release, screening.judicial_supervision])
+def test_a_child_with_no_one_to_care_is_named_in_the_reasons(rule) -> None:
+    given = {**A_MISDEMEANOUR, **CAN_MEET, "children": (BABY_ALONE, GIRL_CARED)}
+    verdict, _, facts = judged(rule, **given)
+    assert verdict == Verdict.APPLIES
+    assert facts[NO_CARE] == "Sok Vichet"
+    for arrangement in ("institution", "unknown"):
+        child = ChildFacts(
+            "Sok Vichet",
+            dt.date(2025, 1, 15),
+            14,
+            "with_mother",
+            "",
+            "c1",
+            care_if_detained=arrangement,
+        )
+        _, _, facts = judged(rule, **{**given, "children": (child, GIRL_CARED)})
+        assert facts[NO_CARE] == "Sok Vichet"
+    # Even where the measure does not apply, the court hears of her.
+    _, _, facts = judged(rule, **{**given, "grounds": ("evidence",), "violent": True})
+    assert facts[NO_CARE] == "Sok Vichet"
+
+
+@pytest.mark.parametrize(
+    ("obligations", "answers", "unfit"),
+    [
+        (("keep_residence", "report"), {"stable_address": "no", "guarantor": "yes"}, [RESIDE]),
+        (
+            ("bail", "report"),
+            {"stable_address": "yes", "guarantor": "no"},
+            ["To pay bail, or give a guarantee through a guarantor"],
+        ),
+    ],
+)
+def test_an_obligation_she_lacks_the_means_for_does_not_fit(obligations, answers, unfit) -> None:
+    verdict, because, facts = judged(
+        screening.judicial_supervision, **A_MISDEMEANOUR, **answers, obligations=obligations
+    )
+    assert verdict == Verdict.CANNOT_TELL
+    assert because.startswith("Some obligations chosen need what the screening records she lacks")
+    assert facts["Obligations that do not fit"] == unfit
+
+
+def test_treatment_as_an_obligation_fits_her_need_for_drug_treatment() -> None:
+    verdict, _, facts = judged(
+        screening.judicial_supervision,
+        **A_MISDEMEANOUR,
+        **{**CAN_MEET, "obligations": ("report", "treatment")},
+        drug_treatment_need="yes",
+    )
+    assert verdict == Verdict.APPLIES
+    assert facts["Treatment as an obligation"] == "Fits her need for drug treatment"
+    _, _, facts = judged(
+        screening.judicial_supervision, **A_MISDEMEANOUR, **CAN_MEET, drug_treatment_need="yes"
+    )
+    assert facts["An obligation to consider"] == (
+        "To undergo medical examination or treatment, including drug treatment"
+    )
+
+
+def test_bail_fits_when_a_guarantor_is_recorded() -> None:
+    _, _, facts = judged(
+        screening.judicial_supervision,
+        **A_MISDEMEANOUR,
+        **{**CAN_MEET, "guarantor": "yes", "obligations": ("bail",)},
+    )
+    assert facts["Bail"] == "A guarantor is recorded"
 
 
 def test_judicial_supervision_does_not_apply_without_address_or_guarantor() -> None:
@@ -135,8 +214,8 @@ def test_judicial_supervision_does_not_apply_without_address_or_guarantor() -> N
 @pytest.mark.parametrize(
     ("answers", "missing"),
     [
-        ({"stable_address": "unknown", "obligations": "Report weekly."}, "A stable address"),
-        ({"stable_address": "yes", "guarantor": "yes", "obligations": " "}, "Obligations"),
+        ({"stable_address": "unknown", "obligations": ("report",)}, "A stable address"),
+        ({"stable_address": "yes", "guarantor": "yes", "obligations": ()}, "Obligations"),
     ],
 )
 def test_judicial_supervision_cannot_tell_without_address_or_obligations(answers, missing):
@@ -355,7 +434,7 @@ def test_the_rules_read_her_legal_case_her_children_and_her_answers(sokha, sophe
     assert facts.detention_allowed is False  # the legal limits say so for a petty offence
     assert facts.first_offence == "yes"
     assert facts.grounds == ("evidence",) and facts.guarantor == "yes"
-    assert facts.stable_address == "unknown" and facts.obligations == ""
+    assert facts.stable_address == "unknown" and facts.obligations == ()
     assert [(c.name, c.age_months, c.lives, c.carer) for c in facts.children] == [
         ("Sok Vichet", 14, "with_mother", ""),
         ("Sok Dara", 69, "relative", "Yim Sam"),

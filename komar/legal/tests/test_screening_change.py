@@ -16,7 +16,13 @@ from komar.cases.actions import EditConflict, InvalidAction
 from komar.conftest import client_for, make_user
 from komar.legal.models import LegalCase, Screening
 from komar.legal.screening_actions import do_change_screening
-from komar.legal.tests.test_screening_new import answers, candidate, screened
+from komar.legal.tests.test_screening_new import (
+    answers,
+    candidate,
+    care_fields,
+    care_rows,
+    screened,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +46,7 @@ def edit_url(screening: Screening) -> str:
 def edit_data(screening: Screening, **overrides: Any) -> dict[str, Any]:
     data = answers(**{name: getattr(screening, name) for name in answers()})
     data["screened_on"] = screening.screened_on.isoformat()
+    data.update(care_fields(data.pop("care")))
     return {**data, "version": str(screening.version), **overrides}
 
 
@@ -202,3 +209,41 @@ def test_only_the_screening_organisation_changes_it(sokha, dara, vicheka, screen
         assert reverse("legal:screening_choose", args=[screening.code]) not in html
     html = client_for(vicheka).get(screening.get_absolute_url()).content.decode()
     assert reverse("legal:screening_choose", args=[screening.code]) in html
+
+
+def test_a_correction_of_who_would_care_changes_the_reasons_and_is_audited(
+    vicheka, sophea, screening
+) -> None:
+    supervision = dict(candidate(screening, "judicial_supervision")["reasons"])
+    assert "Children with no alternative care if she stays detained" not in supervision
+    rows = care_rows(sophea, vichet=("institution", "", ""), dara=("grandparent", "Yim Sam", ""))
+    response = client_for(vicheka).post(
+        edit_url(screening), edit_data(screening, **care_fields(rows))
+    )
+    assert response.status_code == 302
+    screening.refresh_from_db()
+    assert screening.care == rows and screening.version == 2
+    for measure in ("release", "judicial_supervision"):
+        reasons = dict(candidate(screening, measure)["reasons"])
+        assert reasons["Children with no alternative care if she stays detained"] == {
+            "text": "Sok Vichet"
+        }
+    assert changes(screening).get().fields == ["candidates", "care"]
+    # The correction page shows the rows as saved.
+    html = client_for(vicheka).get(edit_url(screening)).content.decode()
+    assert 'name="care-1-carer_name" value="Yim Sam"' in html
+    assert '<option value="institution" selected>' in html
+
+
+def test_a_concurrent_correction_keeps_the_care_rows_typed(vicheka, sophea, screening) -> None:
+    rows = care_rows(sophea, vichet=("no_one", "", "Typed"), dara=("grandparent", "Yim Sam", ""))
+    opened = edit_data(screening, **care_fields(rows))
+    do_change_screening(
+        screening, {"stable_address": "no"}, expected_version=1, actor=screening.screened_by
+    )
+    response = client_for(vicheka).post(edit_url(screening), opened)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert 'name="care-0-note" value="Typed"' in html
+    screening.refresh_from_db()
+    assert screening.care == [] and screening.version == 2

@@ -70,7 +70,7 @@ def application(
 def decide(application: Application, actor: User, outcome: str, on: dt.date) -> None:
     case_actions.do_decide_application(
         application,
-        {"outcome": outcome, "decided_on": on, "obligations": "", "note": ""},
+        {"outcome": outcome, "decided_on": on, "obligations": [], "note": ""},
         expected_version=application.version,
         actor=actor,
     )
@@ -88,8 +88,10 @@ def screen(mother: Mother, actor: User, on: dt.date, chosen: list[str] | None = 
             "guarantor_note": "Her brother",
             "drug_treatment_need": "no",
             "health_note": "",
-            "care_if_detained": "",
-            "obligations_she_can_meet": "Report to the commune police every week.",
+            "care": [],
+            "care_note": "",
+            "obligations": ["report"],
+            "obligations_note": "The commune police every week.",
             "chosen": chosen or [],
             "chosen_reason": "She cares for a baby." if chosen else "",
         },
