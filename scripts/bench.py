@@ -25,6 +25,7 @@ import datetime as dt
 import http.client
 import importlib
 import importlib.metadata
+import json
 import os
 import platform
 import re
@@ -65,6 +66,10 @@ TARGET_RPS = 100.0  # with 16 users: the case list, a woman's file and "My work"
 TARGET_RPS_USERS = 16
 TARGET_SQL_RATIO = 2.0  # a list page's time over the raw SQL that fetches its rows
 TARGET_WOMEN = 100_000
+# Research (issue "Turn casework into evidence"): a full export streams in under 30 s, and the
+# factor study's prevalence page answers in under 500 ms.
+TARGET_EXPORT_S = 30.0
+TARGET_STUDY_PAGE_S = 0.5
 
 REQUEST_TIMEOUT_S = 120.0  # gunicorn kills a worker after 30 s anyway
 MAX_ERRORS_SHOWN = 5
@@ -330,6 +335,58 @@ def search_hit_rate(env: dict[str, str]) -> str:
     except BenchError as error:
         return f"`search_hit_rate` failed: {error}"
     return f"Name search: {output[-1]}" if output else ""
+
+
+def research_timings(env: dict[str, str]) -> list[dict[str, Any]]:
+    """The research export and factor study timings (`manage.py research_bench --json`), in a
+    process of their own, so that the peak memory reported is theirs alone."""
+    from django.core.management import get_commands
+
+    if "research_bench" not in get_commands():
+        return []
+    say("research_bench (a full research export and the factor study)")
+    try:
+        output = manage("research_bench", "--json", env=env)
+    except BenchError as error:
+        say(f"research_bench failed: {error}")
+        return [{"key": "error", "name": str(error)}]
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def research_report(timings: list[dict[str, Any]]) -> list[str]:
+    if not timings:
+        return []
+    if timings[0].get("key") == "error":
+        return ["", f"Research: `research_bench` failed: {timings[0]['name']}"]
+    by_key = {t["key"]: t for t in timings}
+    lines = [
+        "",
+        "Research, in a process of its own (`manage.py research_bench`): each step once timed, "
+        "then once again under tracemalloc for its peak of Python allocations; RSS is the "
+        "process's peak resident size so far:",
+        "",
+        "| Step | Seconds | Peak Python MB | Peak RSS MB | Detail |",
+        "|---|---|---|---|---|",
+    ]
+    for t in timings:
+        lines.append(
+            f"| {t['name']} | {t['seconds']:.2f} | {t['peak_mb']:.1f} | {t['rss_mb']:.0f} "
+            f"| {t['detail']} |"
+        )
+    export = sum(by_key[k]["seconds"] for k in ("plan", "csv") if k in by_key)
+    page = by_key.get("page")
+    verdicts = [
+        f"a full export (its plan and the CSV stream) {export:.1f} s "
+        f"{mark(export < TARGET_EXPORT_S)} (target under {TARGET_EXPORT_S:g} s)"
+    ]
+    if page is not None:
+        verdicts.append(
+            f"the factor study page, uncached, {page['seconds'] * 1000:.0f} ms "
+            f"{mark(page['seconds'] < TARGET_STUDY_PAGE_S)} "
+            f"(target under {TARGET_STUDY_PAGE_S * 1000:g} ms)"
+        )
+    lines += ["", "Research targets: " + "; ".join(verdicts) + "."]
+    return lines
 
 
 def build_or_reuse(db: Database, args: argparse.Namespace, dev_env: dict[str, str]) -> None:
@@ -1103,6 +1160,7 @@ class Results:
     load: float  # 1-minute load average before the HTTP load
     cpu: CpuShares  # who used the machine during the HTTP load
     cpu_in_process: CpuShares  # and during the in-process phase
+    research: list[dict[str, Any]] = field(default_factory=list)  # research_bench's steps
 
     def ratio(self, page: Page) -> float | None:
         measured = self.process.get(page.key)
@@ -1265,6 +1323,7 @@ def report(
             f"{ms(listed.sql_ms) if page.list_rows else ''} | {rows} | {counted} |"
         )
     lines += details
+    lines += research_report(results.research)
     lines += [
         "",
         "Raw SQL (rows): the SELECTs the page ran on the tables of the women, their custody "
@@ -1315,6 +1374,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--keep", action="store_true", help="PostgreSQL: keep the data directory for next time"
+    )
+    parser.add_argument(
+        "--no-research",
+        dest="research",
+        action="store_false",
+        help="skip the research export and factor study timings",
     )
     parser.add_argument("--pg-port", type=int, default=55433)
     parser.add_argument("--pg-dir", default="", help="default /tmp/komar-bench-pg-<port>")
@@ -1445,6 +1510,7 @@ def bench(args: argparse.Namespace) -> str:
             profiles = output.with_suffix(".profile.txt")
             profiles.write_text("\n".join(p.profile for p in process.values() if p.profile))
             say(f"profiles in {profiles}")
+        research = research_timings(prod_env) if args.research else []
         results = Results(
             pages,
             args.levels,
@@ -1454,6 +1520,7 @@ def bench(args: argparse.Namespace) -> str:
             load=load,
             cpu=cpu,
             cpu_in_process=cpu_in_process,
+            research=research,
         )
         if hits:
             data.notes.insert(0, hits)
