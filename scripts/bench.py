@@ -337,6 +337,87 @@ def search_hit_rate(env: dict[str, str]) -> str:
     return f"Name search: {output[-1]}" if output else ""
 
 
+# The homes and lists of the other roles, measured in process only (a median of a few requests,
+# and the query count): the legal officer, the facility monitor, the researcher, and the
+# supervisor's statistics and dashboard. Their paths are found in the database.
+ROLE_PAGE_REPEATS = 5
+
+
+def role_pages() -> list[tuple[str, str, str, float | None, int, int, str]]:
+    """(label, user, path, median ms, queries, bytes, error) for each page."""
+    import logging
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+    user_model = model("accounts", "User")
+    pages: list[tuple[str, str, str]] = [
+        ('Legal officer\'s "My work"', "vicheka", "/work/"),
+        ("Legal: to screen", "vicheka", "/legal/work/to-screen/"),
+        ("Legal: hearings in 14 days", "vicheka", "/legal/work/hearings/"),
+        ("Facility monitor's home", "monitor", "/monitoring/"),
+        ("Researcher's home", "researcher", "/research/"),
+        ("Monthly statistics", SUPERVISOR, "/research/statistics/"),
+        ("Supervisor's dashboard", SUPERVISOR, "/research/dashboard/"),
+    ]
+    facility = model("facilities", "Facility").objects.filter(name_en__startswith="Siem Reap")
+    if facility.exists():
+        code = facility.values_list("code", flat=True).first()
+        pages.append(("Legal: a facility's page", SUPERVISOR, f"/legal/facilities/{code}/"))
+        monitored = f"/monitoring/facilities/{code}/"
+        pages.append(("Monitoring: a facility's page", "monitor", monitored))
+    results = []
+    for label, username, path in pages:
+        try:
+            user = user_model.objects.get(username=username)
+        except user_model.DoesNotExist:
+            continue
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        error = ""
+        times: list[float] = []
+        queries = size = 0
+        try:
+            first = client.get(path, secure=True)
+            if first.status_code != 200:
+                error = f"HTTP {first.status_code}"
+            else:
+                for _ in range(ROLE_PAGE_REPEATS):
+                    started = time.perf_counter()
+                    with CaptureQueriesContext(connection) as captured:
+                        response = client.get(path, secure=True)
+                    times.append((time.perf_counter() - started) * 1000)
+                    queries, size = len(captured.captured_queries), len(response.content)
+        except Exception as exc:  # reported in the table, not fatal
+            error = f"{type(exc).__name__}: {exc}"[:200]
+        median = statistics.median(times) if times else None
+        results.append((label, username, path, median, queries, size, error))
+        say(f"  {label}: {ms(median)} ms, {queries} queries {error}")
+    return results
+
+
+def role_pages_report(rows: list[tuple[str, str, str, float | None, int, int, str]]) -> list[str]:
+    if not rows:
+        return []
+    lines = [
+        "",
+        "Other roles' pages, in process (django.test.Client, same database; the median of "
+        f"{ROLE_PAGE_REPEATS} requests after one to warm up):",
+        "",
+        "| Page | User | Path | In-process ms | Queries | Bytes | Error |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, username, path, median, queries, size, error in rows:
+        shown = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "<code>", path)
+        lines.append(
+            f"| {label} | `{username}` | `{shown}` | {ms(median)} | {queries or ''} | "
+            f"{f'{size:,}' if size else ''} | {error} |"
+        )
+    return lines
+
+
 def research_timings(env: dict[str, str]) -> list[dict[str, Any]]:
     """The research export and factor study timings (`manage.py research_bench --json`), in a
     process of their own, so that the peak memory reported is theirs alone."""
@@ -1161,6 +1242,7 @@ class Results:
     cpu: CpuShares  # who used the machine during the HTTP load
     cpu_in_process: CpuShares  # and during the in-process phase
     research: list[dict[str, Any]] = field(default_factory=list)  # research_bench's steps
+    roles: list[tuple[str, str, str, float | None, int, int, str]] = field(default_factory=list)
 
     def ratio(self, page: Page) -> float | None:
         measured = self.process.get(page.key)
@@ -1323,6 +1405,7 @@ def report(
             f"{ms(listed.sql_ms) if page.list_rows else ''} | {rows} | {counted} |"
         )
     lines += details
+    lines += role_pages_report(results.roles)
     lines += research_report(results.research)
     lines += [
         "",
@@ -1510,6 +1593,8 @@ def bench(args: argparse.Namespace) -> str:
             profiles = output.with_suffix(".profile.txt")
             profiles.write_text("\n".join(p.profile for p in process.values() if p.profile))
             say(f"profiles in {profiles}")
+        say("in process: the other roles' pages")
+        roles = role_pages()
         research = research_timings(prod_env) if args.research else []
         results = Results(
             pages,
@@ -1521,6 +1606,7 @@ def bench(args: argparse.Namespace) -> str:
             cpu=cpu,
             cpu_in_process=cpu_in_process,
             research=research,
+            roles=roles,
         )
         if hits:
             data.notes.insert(0, hits)
