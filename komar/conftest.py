@@ -271,6 +271,48 @@ def shares_with_legal_aid(sokha: User, sophea: Mother, legal_aid: Organisation) 
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
 Shot = Callable[[str], None]
+PHONE = {"width": 360, "height": 740}
+LAPTOP = {"width": 1366, "height": 768}
+
+
+class PageChecks:
+    """Each page checked where a browser test's journey reaches it: no sideways scrolling on a
+    phone, and no axe-core violation (every rule it runs by default) on a laptop, or at every
+    size in `axe_sizes`. `assert_none()` at the end lists every problem found, page by page.
+    A screenshot of the phone view is kept when a `screenshots` prefix is given."""
+
+    def __init__(
+        self,
+        phone: dict[str, int] = PHONE,
+        axe_sizes: tuple[dict[str, int], ...] = (LAPTOP,),
+        screenshots: str = "",
+    ) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.phone = phone
+        self.axe_sizes = axe_sizes
+        self.screenshots = screenshots
+        self.problems: dict[str, str] = {}
+
+    def check(self, page: Any, name: str) -> None:
+        page.set_viewport_size(self.phone)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > self.phone["width"]:
+            self.problems[f"{name} ({self.phone['width']} px)"] = f"{width} px wide"
+        if self.screenshots:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shot = SCREENSHOTS / f"{self.screenshots}-{name}.png"
+            page.screenshot(path=shot, full_page=True)
+        for size in self.axe_sizes:
+            page.set_viewport_size(size)
+            results = self.axe.run(page)
+            if results.violations_count:
+                self.problems[f"{name} axe {size['width']} px"] = results.generate_report()
+
+    def assert_none(self) -> None:
+        assert self.problems == {}, "\n".join(f"== {n}\n{p}" for n, p in self.problems.items())
+
 
 # Live-server tests commit, and the database is flushed after each one, which also removes the
 # reference data that migrations seed. Django's `serialized_rollback` cannot restore it here:

@@ -25,6 +25,7 @@ import datetime as dt
 import http.client
 import importlib
 import importlib.metadata
+import json
 import os
 import platform
 import re
@@ -65,6 +66,10 @@ TARGET_RPS = 100.0  # with 16 users: the case list, a woman's file and "My work"
 TARGET_RPS_USERS = 16
 TARGET_SQL_RATIO = 2.0  # a list page's time over the raw SQL that fetches its rows
 TARGET_WOMEN = 100_000
+# Research (issue "Turn casework into evidence"): a full export streams in under 30 s, and the
+# factor study's prevalence page answers in under 500 ms.
+TARGET_EXPORT_S = 30.0
+TARGET_STUDY_PAGE_S = 0.5
 
 REQUEST_TIMEOUT_S = 120.0  # gunicorn kills a worker after 30 s anyway
 MAX_ERRORS_SHOWN = 5
@@ -330,6 +335,139 @@ def search_hit_rate(env: dict[str, str]) -> str:
     except BenchError as error:
         return f"`search_hit_rate` failed: {error}"
     return f"Name search: {output[-1]}" if output else ""
+
+
+# The homes and lists of the other roles, measured in process only (a median of a few requests,
+# and the query count): the legal officer, the facility monitor, the researcher, and the
+# supervisor's statistics and dashboard. Their paths are found in the database.
+ROLE_PAGE_REPEATS = 5
+
+
+def role_pages() -> list[tuple[str, str, str, float | None, int, int, str]]:
+    """(label, user, path, median ms, queries, bytes, error) for each page."""
+    import logging
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+    user_model = model("accounts", "User")
+    pages: list[tuple[str, str, str]] = [
+        ('Legal officer\'s "My work"', "vicheka", "/work/"),
+        ("Legal: to screen", "vicheka", "/legal/work/to-screen/"),
+        ("Legal: hearings in 14 days", "vicheka", "/legal/work/hearings/"),
+        ("Facility monitor's home", "monitor", "/monitoring/"),
+        ("Researcher's home", "researcher", "/research/"),
+        ("Monthly statistics", SUPERVISOR, "/research/statistics/"),
+        ("Supervisor's dashboard", SUPERVISOR, "/research/dashboard/"),
+    ]
+    facility = model("facilities", "Facility").objects.filter(name_en__startswith="Siem Reap")
+    if facility.exists():
+        code = facility.values_list("code", flat=True).first()
+        pages.append(("Legal: a facility's page", SUPERVISOR, f"/legal/facilities/{code}/"))
+        monitored = f"/monitoring/facilities/{code}/"
+        pages.append(("Monitoring: a facility's page", "monitor", monitored))
+    results = []
+    for label, username, path in pages:
+        try:
+            user = user_model.objects.get(username=username)
+        except user_model.DoesNotExist:
+            continue
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        error = ""
+        times: list[float] = []
+        queries = size = 0
+        try:
+            first = client.get(path, secure=True)
+            if first.status_code != 200:
+                error = f"HTTP {first.status_code}"
+            else:
+                for _ in range(ROLE_PAGE_REPEATS):
+                    started = time.perf_counter()
+                    with CaptureQueriesContext(connection) as captured:
+                        response = client.get(path, secure=True)
+                    times.append((time.perf_counter() - started) * 1000)
+                    queries, size = len(captured.captured_queries), len(response.content)
+        except Exception as exc:  # reported in the table, not fatal
+            error = f"{type(exc).__name__}: {exc}"[:200]
+        median = statistics.median(times) if times else None
+        results.append((label, username, path, median, queries, size, error))
+        say(f"  {label}: {ms(median)} ms, {queries} queries {error}")
+    return results
+
+
+def role_pages_report(rows: list[tuple[str, str, str, float | None, int, int, str]]) -> list[str]:
+    if not rows:
+        return []
+    lines = [
+        "",
+        "Other roles' pages, in process (django.test.Client, same database; the median of "
+        f"{ROLE_PAGE_REPEATS} requests after one to warm up):",
+        "",
+        "| Page | User | Path | In-process ms | Queries | Bytes | Error |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, username, path, median, queries, size, error in rows:
+        shown = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "<code>", path)
+        lines.append(
+            f"| {label} | `{username}` | `{shown}` | {ms(median)} | {queries or ''} | "
+            f"{f'{size:,}' if size else ''} | {error} |"
+        )
+    return lines
+
+
+def research_timings(env: dict[str, str]) -> list[dict[str, Any]]:
+    """The research export and factor study timings (`manage.py research_bench --json`), in a
+    process of their own, so that the peak memory reported is theirs alone."""
+    from django.core.management import get_commands
+
+    if "research_bench" not in get_commands():
+        return []
+    say("research_bench (a full research export and the factor study)")
+    try:
+        output = manage("research_bench", "--json", env=env)
+    except BenchError as error:
+        say(f"research_bench failed: {error}")
+        return [{"key": "error", "name": str(error)}]
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def research_report(timings: list[dict[str, Any]]) -> list[str]:
+    if not timings:
+        return []
+    if timings[0].get("key") == "error":
+        return ["", f"Research: `research_bench` failed: {timings[0]['name']}"]
+    by_key = {t["key"]: t for t in timings}
+    lines = [
+        "",
+        "Research, in a process of its own (`manage.py research_bench`): each step once timed, "
+        "then once again under tracemalloc for its peak of Python allocations; RSS is the "
+        "process's peak resident size so far:",
+        "",
+        "| Step | Seconds | Peak Python MB | Peak RSS MB | Detail |",
+        "|---|---|---|---|---|",
+    ]
+    for t in timings:
+        lines.append(
+            f"| {t['name']} | {t['seconds']:.2f} | {t['peak_mb']:.1f} | {t['rss_mb']:.0f} "
+            f"| {t['detail']} |"
+        )
+    export = sum(by_key[k]["seconds"] for k in ("plan", "csv") if k in by_key)
+    page = by_key.get("page")
+    verdicts = [
+        f"a full export (its plan and the CSV stream) {export:.1f} s "
+        f"{mark(export < TARGET_EXPORT_S)} (target under {TARGET_EXPORT_S:g} s)"
+    ]
+    if page is not None:
+        verdicts.append(
+            f"the factor study page, uncached, {page['seconds'] * 1000:.0f} ms "
+            f"{mark(page['seconds'] < TARGET_STUDY_PAGE_S)} "
+            f"(target under {TARGET_STUDY_PAGE_S * 1000:g} ms)"
+        )
+    lines += ["", "Research targets: " + "; ".join(verdicts) + "."]
+    return lines
 
 
 def build_or_reuse(db: Database, args: argparse.Namespace, dev_env: dict[str, str]) -> None:
@@ -1103,6 +1241,8 @@ class Results:
     load: float  # 1-minute load average before the HTTP load
     cpu: CpuShares  # who used the machine during the HTTP load
     cpu_in_process: CpuShares  # and during the in-process phase
+    research: list[dict[str, Any]] = field(default_factory=list)  # research_bench's steps
+    roles: list[tuple[str, str, str, float | None, int, int, str]] = field(default_factory=list)
 
     def ratio(self, page: Page) -> float | None:
         measured = self.process.get(page.key)
@@ -1265,6 +1405,8 @@ def report(
             f"{ms(listed.sql_ms) if page.list_rows else ''} | {rows} | {counted} |"
         )
     lines += details
+    lines += role_pages_report(results.roles)
+    lines += research_report(results.research)
     lines += [
         "",
         "Raw SQL (rows): the SELECTs the page ran on the tables of the women, their custody "
@@ -1315,6 +1457,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--keep", action="store_true", help="PostgreSQL: keep the data directory for next time"
+    )
+    parser.add_argument(
+        "--no-research",
+        dest="research",
+        action="store_false",
+        help="skip the research export and factor study timings",
     )
     parser.add_argument("--pg-port", type=int, default=55433)
     parser.add_argument("--pg-dir", default="", help="default /tmp/komar-bench-pg-<port>")
@@ -1445,6 +1593,9 @@ def bench(args: argparse.Namespace) -> str:
             profiles = output.with_suffix(".profile.txt")
             profiles.write_text("\n".join(p.profile for p in process.values() if p.profile))
             say(f"profiles in {profiles}")
+        say("in process: the other roles' pages")
+        roles = role_pages()
+        research = research_timings(prod_env) if args.research else []
         results = Results(
             pages,
             args.levels,
@@ -1454,6 +1605,8 @@ def bench(args: argparse.Namespace) -> str:
             load=load,
             cpu=cpu,
             cpu_in_process=cpu_in_process,
+            research=research,
+            roles=roles,
         )
         if hits:
             data.notes.insert(0, hits)

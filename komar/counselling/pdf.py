@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import weasyprint  # type: ignore[import-untyped]  # no stubs or py.typed
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -33,32 +32,42 @@ def _decompressed_font(path: Path, modified: float) -> bytes:
     return out.getvalue()
 
 
-class StaticFilesOnly(weasyprint.URLFetcher):
-    """Fetch Komar's own static files (stylesheet, fonts) and nothing else.
+@functools.cache
+def _fetcher_class() -> Any:
+    """The URL fetcher, defined on the first PDF: weasyprint takes seconds to import, which
+    every worker would otherwise pay at start-up, PDF or not."""
+    import weasyprint  # type: ignore[import-untyped]  # no stubs or py.typed
 
-    A PDF is made from templates holding personal data; it must never reach the network or read
-    a file outside static/, whatever a template or a typed value might contain.
-    """
+    class StaticFilesOnly(weasyprint.URLFetcher):
+        """Fetch Komar's own static files (stylesheet, fonts) and nothing else.
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        parts = urlsplit(url)
-        if parts.scheme != "file":
-            raise ValueError("only Komar's static files may be loaded into a PDF")
-        path = Path(unquote(parts.path)).resolve()
-        if not path.is_relative_to(_static_dir()):
-            raise ValueError("only Komar's static files may be loaded into a PDF")
-        if path.suffix == ".woff2":
-            font = _decompressed_font(path, path.stat().st_mtime)
-            return weasyprint.urls.URLFetcherResponse(url, font, {"Content-Type": "font/ttf"})
-        return super().fetch(url, headers)
+        A PDF is made from templates holding personal data; it must never reach the network or read
+        a file outside static/, whatever a template or a typed value might contain.
+        """
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                raise ValueError("only Komar's static files may be loaded into a PDF")
+            path = Path(unquote(parts.path)).resolve()
+            if not path.is_relative_to(_static_dir()):
+                raise ValueError("only Komar's static files may be loaded into a PDF")
+            if path.suffix == ".woff2":
+                font = _decompressed_font(path, path.stat().st_mtime)
+                return weasyprint.urls.URLFetcherResponse(url, font, {"Content-Type": "font/ttf"})
+            return super().fetch(url, headers)
+
+    return StaticFilesOnly
 
 
 def render_pdf(template_name: str, context: dict[str, Any], language: str) -> bytes:
     """Render a template in `language` ("km" or "en") and return the PDF."""
     with translation.override(language):
         html = render_to_string(template_name, {**context, "language": language})
+    import weasyprint
+
     document = weasyprint.HTML(
-        string=html, base_url=str(_static_dir()), url_fetcher=StaticFilesOnly()
+        string=html, base_url=str(_static_dir()), url_fetcher=_fetcher_class()()
     )
     pdf: bytes = document.write_pdf()
     return pdf

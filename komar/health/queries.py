@@ -3,7 +3,10 @@
 `indicators(facility_ids, on)`: per facility, the children living inside with their mothers,
 how many were measured in the last 3 months, how many are below -2 SD (or -3 SD) on their
 latest measurement, and how many have a dose of the national schedule overdue. Four queries,
-whatever the number of facilities or children. Documented in docs/health.md.
+whatever the number of facilities or children: the children inside on the day (from the
+placement history, so a past day counts who lived inside then), their latest measurement on or
+before it (one row a child, ranked in the database), the doses given by then, and the schedule.
+Documented in docs/health.md.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from komar.cases.models import Child, Placement
-from komar.health.models import Immunisation
-from komar.health.status import active_doses, below, latest_measurements
+from komar.cases.models import Placement
+from komar.cases.stats import inside_on
+from komar.health.models import Immunisation, Measurement, ScheduleDose
+from komar.health.status import active_doses, below, latest_rows
 
 
 @dataclass(frozen=True)
@@ -30,23 +34,36 @@ class HealthIndicators:
     immunisation_doses_overdue: int = 0  # overdue doses, all children together
 
 
+@dataclass(frozen=True)
+class _Latest:
+    measured_on: dt.date
+    lowest_z: float | None
+    oedema: bool
+    muac_mm: int | None
+    age_days: int
+
+
 def indicators(facility_ids: Iterable[int], on: dt.date) -> dict[int, HealthIndicators]:
     """One entry per facility asked for (zeros where nobody lives inside)."""
     wanted = list(dict.fromkeys(facility_ids))
-    children = list(
-        Child.objects.filter(
-            current_placement__kind=Placement.Kind.WITH_MOTHER,
-            current_placement__facility_id__in=wanted,
-        ).values_list("pk", "current_placement__facility_id", "date_of_birth")
-    )
-    ids = [pk for pk, _facility, _born in children]
-    latest = latest_measurements(ids, on) if ids else {}
+    placements = Placement.objects.filter(inside_on(on), facility_id__in=wanted)
+    children = list(placements.values_list("child_id", "facility_id", "child__date_of_birth"))
+    inside = placements.values("child_id")  # a subquery: no list of ids sent back
+    latest: dict[int, _Latest] = {}
     given: dict[int, set[int]] = defaultdict(set)
-    if ids:
-        rows = Immunisation.objects.filter(child_id__in=ids, given_on__lte=on)
-        for child_id, dose_id in rows.values_list("child_id", "dose_id"):
+    doses: list[ScheduleDose] = []
+    if children:
+        rows = latest_rows(Measurement.objects.filter(child_id__in=inside), on)
+        for child_id, *values in rows.values_list(
+            "child_id", "measured_on", "lowest_z", "oedema", "muac_mm", "age_days"
+        ):
+            latest[child_id] = _Latest(*values)
+        done = Immunisation.objects.filter(child_id__in=inside, given_on__lte=on)
+        for child_id, dose_id in done.values_list("child_id", "dose_id"):
             given[child_id].add(dose_id)
-    doses = [d for d in active_doses() if d.is_active] if ids else []
+        doses = [d for d in active_doses() if d.is_active]
+    # The days from which each dose, not given, is overdue for a child born on the day before.
+    overdue_after = [(d.pk, d.overdue_from(dt.date.min) - dt.date.min) for d in doses]
     since = on - dt.timedelta(days=settings.KOMAR_HEALTH_MEASURE_DAYS)
     counts: dict[int, dict[str, int]] = {f: defaultdict(int) for f in wanted}
     for pk, facility, born in children:
@@ -60,7 +77,9 @@ def indicators(facility_ids: Iterable[int], on: dt.date) -> dict[int, HealthIndi
                 c["below_2sd"] += 1
             if below(m, -3):
                 c["below_3sd"] += 1
-        overdue = sum(1 for d in doses if d.pk not in given[pk] and on >= d.overdue_from(born))
+        age = on - born
+        done_doses = given.get(pk, ())
+        overdue = sum(1 for dose, after in overdue_after if age >= after and dose not in done_doses)
         if overdue:
             c["immunisations_overdue"] += 1
             c["immunisation_doses_overdue"] += overdue

@@ -12,8 +12,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.conf import settings
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -113,7 +116,20 @@ def worst_level(findings: Sequence[Finding]) -> str:
     return ""
 
 
-def below(m: Measurement, cut: float) -> bool:
+class Measured(Protocol):
+    """What `below` reads of a measurement (a model instance, or a row of its values)."""
+
+    @property
+    def lowest_z(self) -> float | None: ...
+    @property
+    def oedema(self) -> bool: ...
+    @property
+    def muac_mm(self) -> int | None: ...
+    @property
+    def age_days(self) -> int: ...
+
+
+def below(m: Measured, cut: float) -> bool:
     """Any plausible z-score below `cut`, or (for -2) MUAC at or below 125 mm, (for -3) under
     115 mm, at 6-59 months; oedema counts as below -3."""
     if m.lowest_z is not None and m.lowest_z < cut:
@@ -265,15 +281,24 @@ class ChildHealth:
         return [m for m in self.milestone_states() if m.state == "late"]
 
 
+def latest_rows(measurements: QuerySet[Measurement], on: dt.date | None = None) -> QuerySet:
+    """Of these measurements, each child's latest (on or before `on`): a window ranks each
+    child's measurements in the database, so that only one row per child is read."""
+    if on is not None:
+        measurements = measurements.filter(measured_on__lte=on)
+    return measurements.annotate(
+        latest_rank=Window(
+            RowNumber(),
+            partition_by=[F("child_id")],
+            order_by=[F("measured_on").desc(), F("created_at").desc()],
+        )
+    ).filter(latest_rank=1)
+
+
 def latest_measurements(ids: Sequence[int], on: dt.date | None = None) -> dict[int, Measurement]:
     """Each child's latest measurement (on or before `on`), in one query."""
-    rows = Measurement.objects.filter(child_id__in=ids)
-    if on is not None:
-        rows = rows.filter(measured_on__lte=on)
-    latest: dict[int, Measurement] = {}
-    for m in rows.order_by("child_id", "-measured_on", "-created_at"):
-        latest.setdefault(m.child_id, m)
-    return latest
+    rows = latest_rows(Measurement.objects.filter(child_id__in=ids), on)
+    return {m.child_id: m for m in rows}
 
 
 def load(children: Sequence[Child], today: dt.date) -> dict[int, ChildHealth]:

@@ -1,6 +1,8 @@
 """The health lists on "My work": children inside (in her scope) due or overdue for a
-measurement, and those whose admission health check is due. One query whatever the size of her
-caseload: the children, with the dates of their latest measurement and health check."""
+measurement, and those whose admission health check is due. Two queries whatever the size of her
+caseload, each reading only the rows it shows: the children inside, with the date of their latest
+measurement (or health check) from the index on the child's records, filtered, ordered and cut in
+the database."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,15 +20,15 @@ from komar.accounts.models import User
 from komar.cases.access import scope
 from komar.cases.models import Child, Placement
 from komar.health.access import may_read_health
+from komar.health.models import HealthCheck, Measurement
 from komar.lib.work import WorkList, WorkRow
 
 SOON_DAYS = 7  # a measurement due within a week is listed already
 
 
-def _children_inside(user: User) -> list[Child]:
-    """Her children inside, each with the date of her latest measurement and of her latest
-    health check (one query: two aggregates over the child's rows)."""
-    return list(
+def _children_inside(user: User) -> QuerySet[Child]:
+    """Her children inside, with what a row shows."""
+    return (
         Child.objects.filter(
             scope(user, "mother__"), current_placement__kind=Placement.Kind.WITH_MOTHER
         )
@@ -42,9 +45,51 @@ def _children_inside(user: User) -> list[Child]:
             "current_placement__kind",
             "current_placement__start_date",
         )
-        .annotate(last_measured=Max("measurements__measured_on"))
-        .annotate(last_checked=Max("health_checks__checked_on"))
     )
+
+
+def _latest(model: type[Measurement] | type[HealthCheck], field: str) -> Subquery:
+    rows = model.objects.filter(child_id=OuterRef("pk")).order_by(f"-{field}")
+    return Subquery(rows.values(field)[:1], output_field=DateField())
+
+
+def to_measure(user: User, today: dt.date, count: int) -> list[tuple[dt.date, Child, bool]]:
+    """(due, child, measured before) for the first `count` + 1 children due for a measurement
+    within a week or overdue, never measured first (due today), then by due date and age."""
+    every = dt.timedelta(days=settings.KOMAR_HEALTH_MEASURE_DAYS)
+    # A never-measured child sorts as if her last measurement were `every` days ago: due today.
+    children = (
+        _children_inside(user)
+        .annotate(last_measured=_latest(Measurement, "measured_on"))
+        .annotate(measure_key=Coalesce(F("last_measured"), Value(today - every)))
+        .filter(measure_key__lte=today + dt.timedelta(days=SOON_DAYS) - every)
+        .order_by("measure_key", "date_of_birth", "pk")[: count + 1]
+    )
+    rows: list[tuple[dt.date, Child, bool]] = []
+    for child in children:
+        last: dt.date | None = child.last_measured
+        rows.append((today if last is None else last + every, child, last is not None))
+    return rows
+
+
+def checks_due(user: User, count: int) -> list[tuple[dt.date, Child]]:
+    """(due, child) for the first `count` + 1 children with no health check since they came
+    inside, by the day they came and age."""
+    children = (
+        _children_inside(user)
+        .annotate(last_checked=_latest(HealthCheck, "checked_on"))
+        .filter(
+            Q(last_checked__isnull=True) | Q(last_checked__lt=F("current_placement__start_date"))
+        )
+        .order_by("current_placement__start_date", "date_of_birth", "pk")[: count + 1]
+    )
+    after = dt.timedelta(days=settings.KOMAR_HEALTH_CHECK_DAYS)
+    rows: list[tuple[dt.date, Child]] = []
+    for child in children:
+        placement = child.current_placement
+        assert placement is not None
+        rows.append((placement.start_date + after, child))
+    return rows
 
 
 def _text(child: Child) -> str:
@@ -57,26 +102,8 @@ def _text(child: Child) -> str:
 def my_work(user: Any, today: dt.date, count: int) -> list[WorkList]:
     if not isinstance(user, User) or not may_read_health(user) or not user.can_write_cases:
         return []
-    children = _children_inside(user)
-    measure: list[tuple[dt.date, Child, bool]] = []
-    checks: list[tuple[dt.date, Child]] = []
-    for child in children:
-        placement = child.current_placement
-        assert placement is not None
-        last: dt.date | None = child.last_measured  # type: ignore[attr-defined]
-        checked: dt.date | None = child.last_checked  # type: ignore[attr-defined]
-        if last is None:
-            measure.append((today, child, False))
-        else:
-            due = last + dt.timedelta(days=settings.KOMAR_HEALTH_MEASURE_DAYS)
-            if due <= today + dt.timedelta(days=SOON_DAYS):
-                measure.append((due, child, True))
-        if checked is None or checked < placement.start_date:
-            checks.append(
-                (placement.start_date + dt.timedelta(days=settings.KOMAR_HEALTH_CHECK_DAYS), child)
-            )
-    measure.sort(key=lambda row: (row[0], row[1].date_of_birth))
-    checks.sort(key=lambda row: (row[0], row[1].date_of_birth))
+    measure = to_measure(user, today, count)
+    checks = checks_due(user, count)
     lists = [
         WorkList(
             key="health-measure",

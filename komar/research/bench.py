@@ -1,7 +1,7 @@
-"""Timings for `scripts/bench` (the lead calls `run()` or `manage.py research_bench`): a full
-export of every consented woman of a project, streamed as CSV and written as SPSS, and the
-factor study's numbers (the prevalence page's work), each with its peak Python memory
-(tracemalloc) and the process's peak resident size (resource)."""
+"""Timings for `scripts/bench` (through `manage.py research_bench --json`): a full export of
+every consented woman of a project (its plan, then the CSV stream, XLSX, SPSS and Stata files),
+and the factor study (its numbers, and the prevalence page uncached and cached), each with its
+peak Python memory (tracemalloc) and the process's peak resident size (resource)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,20 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from komar.accounts.models import Role, User
 from komar.research import dataset, exports, facts, study
-from komar.research.models import ResearchProject
+from komar.research.models import ExportFormat, ResearchProject
 
 
 @dataclass(frozen=True)
 class Timing:
+    key: str
     name: str
     seconds: float
     peak_mb: float  # tracemalloc's peak of Python allocations during the step
@@ -38,7 +41,7 @@ class Timing:
         )
 
 
-def _measure(name: str, step: Callable[[], str]) -> Timing:
+def _measure(key: str, name: str, step: Callable[[], str]) -> Timing:
     """Run the step twice: timed without tracemalloc (which slows every allocation), then
     traced for its peak memory."""
     started = time.perf_counter()
@@ -49,7 +52,7 @@ def _measure(name: str, step: Callable[[], str]) -> Timing:
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return Timing(name, seconds, peak / 1e6, rss, detail)
+    return Timing(key, name, seconds, peak / 1e6, rss, detail)
 
 
 def run(project: ResearchProject | None = None, *, page: bool = True) -> list[Timing]:
@@ -80,11 +83,14 @@ def run(project: ResearchProject | None = None, *, page: bool = True) -> list[Ti
             rows += chunk.count(b"\r\n")
         return f"{rows - 1} rows, {size / 1e6:.1f} MB"
 
-    def write_sav() -> str:
-        with TemporaryDirectory() as directory:
-            path = Path(directory) / "out.sav"
-            exports.write_sav(holder["plan"], "decisions", path, lambda n: None)
-            return f"{path.stat().st_size / 1e6:.1f} MB"
+    def write(fmt: str) -> Callable[[], str]:
+        def step() -> str:
+            with TemporaryDirectory() as directory:
+                path = Path(directory) / f"out.{fmt}"
+                exports.write_file(holder["plan"], "decisions", fmt, path, lambda n: None)
+                return f"{path.stat().st_size / 1e6:.1f} MB"
+
+        return step
 
     def prevalence() -> str:
         result = study.compute(project, today)
@@ -94,11 +100,13 @@ def run(project: ResearchProject | None = None, *, page: bool = True) -> list[Ti
         study.fingerprint(project, today)
         return "the cache key of the page"
 
-    timings.append(_measure("plan (pass 1, k-anonymity)", plan))
-    timings.append(_measure("CSV stream (pass 2)", stream_csv))
-    timings.append(_measure("SPSS .sav", write_sav))
-    timings.append(_measure("factor study (numbers)", prevalence))
-    timings.append(_measure("factor study fingerprint", fingerprint))
+    timings.append(_measure("plan", "plan (pass 1, k-anonymity)", plan))
+    timings.append(_measure("csv", "CSV stream (pass 2)", stream_csv))
+    timings.append(_measure("xlsx", "XLSX with its codebook", write(ExportFormat.XLSX)))
+    timings.append(_measure("sav", "SPSS .sav", write(ExportFormat.SAV)))
+    timings.append(_measure("dta", "Stata .dta", write(ExportFormat.DTA)))
+    timings.append(_measure("study", "factor study (numbers)", prevalence))
+    timings.append(_measure("fingerprint", "factor study fingerprint", fingerprint))
     if page:
         researcher = User.objects.filter(
             role=Role.RESEARCHER, organisation_id=project.organisation_id, is_active=True
@@ -107,10 +115,20 @@ def run(project: ResearchProject | None = None, *, page: bool = True) -> list[Ti
             client = Client()
             client.force_login(researcher)
             url = reverse("research:study", args=[project.code])
+            hosts = [h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")]
+            host = hosts[0] if hosts else "localhost"
 
             def page_view() -> str:
-                return f"HTTP {client.get(url, HTTP_HOST='localhost').status_code}"
+                # secure: production settings redirect plain HTTP to HTTPS.
+                response = client.get(url, secure=True, HTTP_HOST=host)
+                return f"HTTP {response.status_code}, {len(response.content):,} bytes"
 
-            page_view()  # the first request fills the cache (and imports the templates)
-            timings.append(_measure("factor study page (cached)", page_view))
+            def page_uncached() -> str:
+                cache.clear()
+                return page_view()
+
+            page_view()  # the first request imports the templates (and fills the cache)
+            timings.append(_measure("page", "factor study page (uncached)", page_uncached))
+            page_view()
+            timings.append(_measure("page_cached", "factor study page (cached)", page_view))
     return timings

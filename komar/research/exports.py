@@ -8,10 +8,12 @@ headers) are set to the day the data was read, not the moment the file was writt
 
 from __future__ import annotations
 
+import array
 import csv
 import datetime as dt
 import io
 import re
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +24,7 @@ from komar.research.models import ExportFormat
 
 BOM = "\ufeff"
 CHUNK_ROWS = 500
+COPY_BUFFER = 1 << 20  # bytes copied at a time between zip entries
 Progress = Callable[[int], None]
 
 
@@ -94,24 +97,27 @@ def write_codebook(plan: Plan, table: str, out: BinaryIO) -> None:
     out.write((BOM + text.getvalue()).encode())
 
 
-def _fixed_zip(data: bytes, on: dt.date) -> bytes:
-    """The same zip with every entry dated `on` (openpyxl dates them now)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
+def _fix_zip_dates(source: Path, path: Path, on: dt.date) -> None:
+    """Copy the zip at `source` to `path` with every entry dated `on` (openpyxl dates them
+    now), entry by entry through a small buffer, so that memory does not grow with the file."""
+    with (
+        zipfile.ZipFile(source) as zin,
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout,
+    ):
+        for info in zin.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(on.year, on.month, on.day, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            content = source.read(info.filename)
             if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" at save
                 stamp = f"{on.isoformat()}T00:00:00Z".encode()
                 content = re.sub(
                     rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
                     rb"\g<1>" + stamp + rb"\g<2>",
-                    content,
+                    zin.read(info),
                 )
-            target.writestr(fixed, content)
-    return out.getvalue()
+                zout.writestr(fixed, content)
+                continue
+            with zin.open(info) as entry, zout.open(fixed, "w", force_zip64=True) as copy:
+                shutil.copyfileobj(entry, copy, COPY_BUFFER)
 
 
 def write_xlsx(plan: Plan, table: str, path: Path, progress: Progress) -> None:
@@ -135,33 +141,50 @@ def write_xlsx(plan: Plan, table: str, path: Path, progress: Progress) -> None:
     book.append([])
     for line in about_rows(plan):
         book.append(line)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    path.write_bytes(_fixed_zip(buffer.getvalue(), plan.on))
+    # openpyxl's write-only sheets are spooled to temporary files; the workbook is saved next
+    # to the target, then copied with the data's day on every entry.
+    unstamped = path.with_name(path.name + ".unstamped")
+    try:
+        workbook.save(unstamped)
+        _fix_zip_dates(unstamped, path, plan.on)
+    finally:
+        unstamped.unlink(missing_ok=True)
 
 
 def _frame(plan: Plan, table: str, progress: Progress) -> Any:
-    """The table for pyreadstat: categorical values as their numbers (value labels)."""
+    """The table for pyreadstat: categorical values as their numbers (value labels).
+
+    pyreadstat writes from a whole DataFrame, so the table is held in memory, as compactly as
+    it can be: every numeric column is an array of 8-byte floats (NaN for missing), filled row
+    by row, and only the text columns (the pseudonyms) are Python strings."""
+    import numpy as np
     import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
 
     variables = plan.variables[table]
-    columns: list[list[Any]] = [[] for _ in variables]
+    numeric = [v.kind in ("categorical", "binary", "numeric") for v in variables]
+    columns: list[array.array[float] | list[str]] = [
+        array.array("d") if is_number else [] for is_number in numeric
+    ]
+    missing = float("nan")
     for count, row in enumerate(rows(plan, table), start=1):
-        for index, (variable, value) in enumerate(zip(variables, row, strict=True)):
+        for variable, column, value in zip(variables, columns, row, strict=True):
             if variable.kind == "categorical":
                 value = variable.number_of(str(value)) if value is not None else None
-            columns[index].append(value)
+            if isinstance(column, array.array):
+                column.append(missing if value is None else float(value))
+            else:
+                column.append("" if value is None else str(value))
         if count % 5000 == 0:
             progress(count)
-    data = {}
-    for variable, values in zip(variables, columns, strict=True):
-        if variable.kind in ("categorical", "binary", "numeric"):
-            data[variable.name] = pd.Series(values, dtype="float64")
-        else:
-            data[variable.name] = pd.Series(
-                ["" if v is None else str(v) for v in values], dtype="object"
-            )
-    return pd.DataFrame(data)
+    data = {
+        variable.name: (
+            pd.Series(np.frombuffer(column, dtype="float64"), copy=False)
+            if isinstance(column, array.array)
+            else pd.Series(column, dtype="object")
+        )
+        for variable, column in zip(variables, columns, strict=True)
+    }
+    return pd.DataFrame(data, copy=False)
 
 
 def _labels(

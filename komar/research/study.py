@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from scipy import stats  # type: ignore[import-untyped]  # no stubs installed
 
 from komar.cases.models import CustodyEpisode, OffenceCategory
 from komar.counselling.models import Factor
@@ -97,6 +96,9 @@ class Test:
 def test_table(table: list[list[int]]) -> Test | None:
     """Fisher's exact test for 2x2, chi-square otherwise (permutation when an expected count is
     under 5). Rows or columns that are all zero are dropped; None when under 2x2 is left."""
+    # scipy takes seconds to import: on the first test, not at every worker's start.
+    from scipy import stats  # type: ignore[import-untyped]  # no stubs installed
+
     array = np.array(table, dtype=int)
     array = array[array.sum(axis=1) > 0]
     if array.size:

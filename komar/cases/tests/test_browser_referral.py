@@ -22,7 +22,7 @@ from pytest_django.live_server_helper import LiveServer
 from komar.accounts.models import Organisation, User
 from komar.audit.models import AuditEntry
 from komar.cases.models import Consent, Mother, Referral
-from komar.conftest import SCREENSHOTS, Shot, log_in
+from komar.conftest import SCREENSHOTS, PageChecks, Shot, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,32 +38,6 @@ REASON = "Pre-trial for 6 months; she asks for a lawyer to request bail."
 def khmer(text: str) -> str:
     with translation.override("km"):
         return translation.gettext(text)
-
-
-class PageChecks:
-    """Each page checked where the flow reaches it: no sideways scrolling on a phone, and no
-    axe-core violation (every rule it runs by default) on a laptop."""
-
-    def __init__(self) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.axe = Axe()
-        self.problems: dict[str, str] = {}
-
-    def check(self, page: Page, name: str) -> None:
-        page.set_viewport_size(PHONE)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            self.problems[f"{name} (phone)"] = f"{width} px wide"
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"test_browser_referral-{name}.png", full_page=True)
-        page.set_viewport_size(LAPTOP)
-        results = self.axe.run(page)
-        if results.violations_count:
-            self.problems[name] = results.generate_report()
-
-    def assert_none(self) -> None:
-        assert self.problems == {}, "\n".join(f"== {n}\n{p}" for n, p in self.problems.items())
 
 
 def refer(page: Page, live_server: LiveServer, mother: Mother, legal_aid: Organisation) -> None:
@@ -103,7 +77,7 @@ def test_a_social_worker_refers_her_with_her_consent_and_the_legal_officer_accep
     shares_with_legal_aid: Consent,
     shot: Shot,
 ) -> None:
-    checks = PageChecks()
+    checks = PageChecks(screenshots="test_browser_referral")
     log_in(page, live_server, sokha)
     refer(page, live_server, sophea, legal_aid)
     expect(page.locator("h1")).to_have_text("Refer her to another organisation")
@@ -170,7 +144,7 @@ def test_a_supervisor_refers_her_without_consent_and_the_legal_officer_accepts_i
     legal_aid: Organisation,
     shot: Shot,
 ) -> None:
-    checks = PageChecks()
+    checks = PageChecks(screenshots="test_browser_referral")
     for user in (dara, vicheka):
         user.language = "km"
         user.save(update_fields=["language"])

@@ -24,7 +24,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from komar.accounts.models import User
 from komar.cases.models import Mother
-from komar.conftest import Shot, fill_date, log_in
+from komar.conftest import PageChecks, Shot, fill_date, log_in
 from komar.health.models import Measurement
 from komar.health.tests.helpers import inside
 
@@ -57,34 +57,6 @@ def schedule(reference_data: None) -> None:
 LAPTOP = {"width": 1366, "height": 768}
 
 
-class PageChecks:
-    """No sideways scrolling on a phone, no axe-core violation on a laptop (as the legal
-    browser tests check; health may not import them: same layer)."""
-
-    def __init__(self) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.axe = Axe()
-        self.problems: dict[str, str] = {}
-
-    def check(self, page: Page, name: str) -> None:
-        if page.locator(".messages").count():
-            # base.html's message list (role="status" on a <ul>) is an axe violation of its
-            # own, on any page: check the page as it reads once shown.
-            page.reload()
-        page.set_viewport_size(PHONE)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            self.problems[f"{name} (phone)"] = f"{width} px wide"
-        page.set_viewport_size(LAPTOP)
-        results = self.axe.run(page)
-        if results.violations_count:
-            self.problems[name] = results.generate_report()
-
-    def assert_none(self) -> None:
-        assert self.problems == {}, "\n".join(f"== {n}\n{p}" for n, p in self.problems.items())
-
-
 def signed_in(page: Page, live_server: LiveServer, user: User) -> None:
     page.goto(f"{live_server.url}/")
     who = page.locator("header .who")
@@ -109,7 +81,7 @@ def test_record_a_measurement_on_a_phone_in_khmer_and_see_the_chart_and_flag(
 ) -> None:
     in_khmer(sokha)
     child = inside(sophea)
-    checks = PageChecks()
+    checks = PageChecks(phone=PHONE)
     page.set_viewport_size(PHONE)
     signed_in(page, live_server, sokha)
     expect(page.locator("html")).to_have_attribute("lang", "km")

@@ -20,7 +20,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from komar.accounts.models import User
 from komar.cases.models import Mother
-from komar.conftest import Shot, child_inside, log_in, register
+from komar.conftest import PageChecks, Shot, child_inside, log_in, register
 from komar.monitoring.migrations import __name__ as migrations_package
 from komar.monitoring.models import Attendance, Checklist, Register, Snapshot, quarter_of
 
@@ -47,31 +47,6 @@ def khmer(text: str) -> str:
         return translation.gettext(text)
 
 
-class PageChecks:
-    """No sideways scrolling on a phone, no axe-core violation on a phone or a laptop."""
-
-    def __init__(self) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.axe = Axe()
-        self.problems: dict[str, str] = {}
-
-    def check(self, page: Page, name: str) -> None:
-        if page.locator(".messages").count():
-            page.reload()  # base.html's message list is itself an axe finding (see legal)
-        for size in (LAPTOP, PHONE):
-            page.set_viewport_size(size)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > size["width"]:
-                self.problems[f"{name} ({size['width']} px)"] = f"{width} px wide"
-            results = self.axe.run(page)
-            if results.violations_count:
-                self.problems[f"{name} axe {size['width']}"] = results.generate_report()
-
-    def assert_none(self) -> None:
-        assert self.problems == {}, "\n".join(f"== {n}\n{p}" for n, p in self.problems.items())
-
-
 def _in_khmer(user: User) -> None:
     user.language = "km"
     user.save(update_fields=["language"])
@@ -89,7 +64,7 @@ def test_todays_register_on_a_phone_in_khmer_in_under_a_minute(
             children=[child_inside(name_latin=f"Child {n}", name_km=f"កុមារ {n}")],
         )
     _in_khmer(sokha)
-    checks = PageChecks()
+    checks = PageChecks(phone=PHONE, axe_sizes=(LAPTOP, PHONE))
     page.set_viewport_size(PHONE)
     log_in(page, live_server, sokha)
     expect(page.locator("form.lang-switch button")).to_have_text("English")
@@ -147,7 +122,7 @@ def test_the_monitor_completes_the_snapshot_and_checklist_on_a_phone_in_khmer(
     page: Page, live_server: LiveServer, monitor: User, sophea: Mother, siem_reap, shot: Shot
 ) -> None:
     _in_khmer(monitor)
-    checks = PageChecks()
+    checks = PageChecks(phone=PHONE, axe_sizes=(LAPTOP, PHONE))
     page.set_viewport_size(PHONE)
     log_in(page, live_server, monitor)
     page.goto(f"{live_server.url}/monitoring/")

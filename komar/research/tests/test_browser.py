@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from komar.accounts.models import User
-from komar.conftest import SCREENSHOTS, Shot, log_in
+from komar.conftest import SCREENSHOTS, PageChecks, Shot, log_in
 from komar.facilities.models import Facility
 from komar.research.models import ResearchExport
 from komar.research.tests.helpers import project_for, woman
@@ -37,29 +37,6 @@ LAPTOP = {"width": 1366, "height": 768}
 def khmer(text: str) -> str:
     with translation.override("km"):
         return translation.gettext(text)
-
-
-class PageChecks:
-    """No sideways scrolling on a phone, no axe-core violation on a laptop."""
-
-    def __init__(self) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.axe = Axe()
-        self.problems: dict[str, str] = {}
-
-    def check(self, page: Page, name: str) -> None:
-        page.set_viewport_size(PHONE)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            self.problems[f"{name} (phone)"] = f"{width} px wide"
-        page.set_viewport_size(LAPTOP)
-        results = self.axe.run(page)
-        if results.violations_count:
-            self.problems[name] = results.generate_report()
-
-    def assert_none(self) -> None:
-        assert self.problems == {}, "\n".join(f"== {n}\n{p}" for n, p in self.problems.items())
 
 
 def test_researcher_studies_the_factors_and_exports_spss_in_khmer(

@@ -1,7 +1,10 @@
-"""Print the research timings (`komar.research.bench.run`) for `scripts/bench`."""
+"""Time a full research export and the factor study (`komar.research.bench.run`); `scripts/bench`
+runs it in a process of its own and puts the figures in its report."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -12,6 +15,12 @@ from komar.research import bench
 class Command(BaseCommand):
     help = "Time a full research export and the factor study over the current database."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--json", action="store_true", help="one JSON object per step")
+
     def handle(self, *args: Any, **options: Any) -> None:
         for timing in bench.run():
-            self.stdout.write(timing.line())
+            if options["json"]:
+                self.stdout.write(json.dumps(dataclasses.asdict(timing)))
+            else:
+                self.stdout.write(timing.line())
