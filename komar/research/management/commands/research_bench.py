@@ -7,7 +7,7 @@ import dataclasses
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from komar.research import bench
 
@@ -19,7 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="one JSON object per step")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for timing in bench.run():
+        try:
+            timings = bench.run()
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        for timing in timings:
             if options["json"]:
                 self.stdout.write(json.dumps(dataclasses.asdict(timing)))
             else:
