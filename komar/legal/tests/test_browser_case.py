@@ -22,7 +22,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from komar.accounts.models import User
 from komar.cases.models import Consent, Mother
-from komar.conftest import SCREENSHOTS, Shot, fill_date, log_in
+from komar.conftest import SCREENSHOTS, PageChecks, Shot, fill_date, log_in
 from komar.legal.models import Application, DetentionOrder, LegalCase
 from komar.legal.tests.test_browser_screening import signed_in
 
@@ -46,33 +46,6 @@ def khmer(text: str) -> str:
 def khmer_date(day: dt.date) -> str:
     with translation.override("km"):
         return date_format(day, "DATE_FORMAT")
-
-
-class PageChecks:
-    """No sideways scrolling on a phone, no axe-core violation on a laptop."""
-
-    def __init__(self) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.axe = Axe()
-        self.problems: dict[str, str] = {}
-
-    def check(self, page: Page, name: str) -> None:
-        if page.locator(".messages").count():
-            # The message list of base.html (role="status" on a <ul>) is itself an axe
-            # violation, whatever page shows it: check the page as it reads once shown.
-            page.reload()
-        page.set_viewport_size(PHONE)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            self.problems[f"{name} (phone)"] = f"{width} px wide"
-        page.set_viewport_size(LAPTOP)
-        results = self.axe.run(page)
-        if results.violations_count:
-            self.problems[name] = results.generate_report()
-
-    def assert_none(self) -> None:
-        assert self.problems == {}, "\n".join(f"== {n}\n{p}" for n, p in self.problems.items())
 
 
 def submit(page: Page) -> None:
