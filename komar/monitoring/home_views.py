@@ -34,6 +34,7 @@ from komar.monitoring.models import first_of_month, next_month, quarter_label, q
 
 HEALTH_MONTHS = 6
 HOME_WORK_ROWS = 100  # her home shows every row (its lists on "My work" link here for the rest)
+FOLLOWED_SHOWN = 100  # a facility's page lists the most urgent children with a flag, no more
 
 
 def _month_label(month: dt.date) -> str:
@@ -243,7 +244,11 @@ def facility_page(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 c.checklist.period == this_quarter for c in overview.checklists
             ),
             "this_quarter": this_quarter,
-            "followed": [(r, [rule_by_code(f.rule_code) for f in r.findings]) for r in followed],
+            "followed": [
+                (r, [rule_by_code(f.rule_code) for f in r.findings])
+                for r in followed[:FOLLOWED_SHOWN]
+            ],
+            "followed_total": len(followed),
             "health_available": available(),
             "health_rows": health_rows,
             "health_chart": health_chart,

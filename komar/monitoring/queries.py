@@ -146,9 +146,10 @@ def children_to_follow(facility: Facility) -> list[FollowedChild]:
         .order_by("date_of_birth", "pk")
     )
     findings: dict[int, list[Finding]] = defaultdict(list)
-    for finding in Finding.objects.filter(
-        child__in=[c.pk for c in children], resolved_at__isnull=True
-    ).order_by("priority", "rule_code"):
+    inside = children_inside_facility([facility.pk]).filter(_open_flag()).values("pk")
+    for finding in Finding.objects.filter(child__in=inside, resolved_at__isnull=True).order_by(
+        "priority", "rule_code"
+    ):
         assert finding.child_id is not None
         findings[finding.child_id].append(finding)
     rows = [FollowedChild(c, findings[c.pk]) for c in children]

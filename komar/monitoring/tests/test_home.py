@@ -179,3 +179,16 @@ def test_my_work_page_shows_the_register_list_and_the_home_every_snapshot_due(
     monitor.facilities.add(cc2)
     home = client_for(monitor).get("/monitoring/").content.decode()
     assert home.count("Complete the snapshot of February 2026") == 2
+
+
+def test_a_facility_page_lists_the_most_urgent_children_and_says_how_many_more(
+    monitor, sophea, siem_reap, monkeypatch
+) -> None:
+    from komar.monitoring import home_views
+
+    findings.refresh_for(sophea)
+    monkeypatch.setattr(home_views, "FOLLOWED_SHOWN", 0)
+    page = client_for(monitor).get(f"/monitoring/facilities/{siem_reap.code}/")
+    assert page.context["followed"] == []
+    assert page.context["followed_total"] == 1
+    assert "The 0 most urgent of 1 children with a flag are shown." in page.content.decode()
