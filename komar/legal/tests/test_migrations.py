@@ -15,6 +15,8 @@ from django.db.migrations.executor import MigrationExecutor
 from komar.accounts.models import User
 from komar.cases.models import Mother
 
+# Transactional: the migrations run outside a test transaction. Tests of this kind run after the
+# others, on a database that an earlier one may have flushed: `reference_data` seeds it again.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("legal", "0005_structured_obligations_and_care")]
@@ -38,7 +40,7 @@ def at_0005() -> Iterator[Any]:
 
 
 def test_the_free_text_moves_into_the_notes_and_back(
-    at_0005, vicheka: User, sophea: Mother
+    reference_data: None, at_0005: Any, vicheka: User, sophea: Mother
 ) -> None:
     old = at_0005
     Screening = old.get_model("legal", "Screening")
