@@ -139,17 +139,14 @@ class FollowedChild:
 def children_to_follow(facility: Facility) -> list[FollowedChild]:
     """The children inside the facility with an open flag, the most urgent first (two
     queries): what the minimal view shows, no name."""
-    children = list(
-        children_inside_facility([facility.pk])
-        .filter(_open_flag())
-        .select_related("mother")
-        .order_by("date_of_birth", "pk")
-    )
+    flagged = children_inside_facility([facility.pk]).filter(_open_flag())
+    children = list(flagged.select_related("mother").order_by("date_of_birth", "pk"))
     findings: dict[int, list[Finding]] = defaultdict(list)
-    inside = children_inside_facility([facility.pk]).filter(_open_flag()).values("pk")
-    for finding in Finding.objects.filter(child__in=inside, resolved_at__isnull=True).order_by(
-        "priority", "rule_code"
-    ):
+    # A subquery, not a list of ids: a facility may hold more children than SQLite takes
+    # parameters.
+    for finding in Finding.objects.filter(
+        child__in=flagged.values("pk"), resolved_at__isnull=True
+    ).order_by("priority", "rule_code"):
         assert finding.child_id is not None
         findings[finding.child_id].append(finding)
     rows = [FollowedChild(c, findings[c.pk]) for c in children]

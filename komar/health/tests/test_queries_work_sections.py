@@ -92,6 +92,11 @@ def test_my_work_reads_a_fixed_number_of_queries(sokha, siem_reap, vichet) -> No
         lists = my_work(sokha, TODAY, 20)
     assert len(many.captured_queries) == len(few.captured_queries) <= 2
     assert len(lists[0].rows) == 5
+    # Cut in the database: the first three, the most overdue first (measured 10 December,
+    # due 12 March) before the child never measured (due today), and the list says there are more.
+    first = my_work(sokha, TODAY, 3)[0]
+    assert len(first.rows) == 3 and first.more
+    assert [r.on for r in first.rows] == [dt.date(2026, 3, 12)] * 3
 
 
 def test_my_work_is_empty_for_the_monitor_and_the_researcher(monitor, researcher, vichet) -> None:
