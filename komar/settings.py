@@ -297,4 +297,8 @@ KOMAR_RESEARCH_STREAM_WOMEN = env_int("KOMAR_RESEARCH_STREAM_WOMEN", 2000)
 # The smallest number of women every combination of quasi-identifiers (and every published
 # aggregate cell) must hold.
 KOMAR_RESEARCH_K = env_int("KOMAR_RESEARCH_K", 5)
+# The factor study's page shows its stored numbers for this long after a record changed (they
+# are computed again by `run_exports` within a minute); a consent given or withdrawn always
+# has them computed again first.
+KOMAR_RESEARCH_STUDY_STALE_MINUTES = env_int("KOMAR_RESEARCH_STUDY_STALE_MINUTES", 30)
 # --- end of research settings ---

@@ -50,6 +50,9 @@ class AuditEntry(models.Model):
             models.Index(fields=["actor", "-at"], name="audit_actor_at_idx"),
             # Who saved a record last, shown when two people edit it at once (`last_change`).
             models.Index(fields=["object_code", "-at"], name="audit_object_at_idx"),
+            # The latest write of each kind, in one index probe: what the research study's
+            # stored numbers were computed after (`research.study.data_key`).
+            models.Index(fields=["action", "id"], name="audit_action_id_idx"),
         ]
 
     def __str__(self) -> str:

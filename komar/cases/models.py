@@ -548,6 +548,11 @@ class Consent(models.Model):
         ordering = ["-given_on", "-created_at"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
+        indexes = [
+            # The consent state of the research study's stored numbers (`research.study`):
+            # how many research consents, how many withdrawn, counted inside the index.
+            models.Index(fields=["purpose", "withdrawn_on"], name="consent_purpose_idx"),
+        ]
 
     def __str__(self) -> str:
         return str(self.get_purpose_display())

@@ -123,3 +123,30 @@ class ResearchExport(models.Model):
         extension = {"codebook": "csv"}.get(self.format, self.format)
         stem = f"komar-{self.table}" if self.format != "codebook" else "komar-codebook"
         return f"{stem}-{self.requested_at:%Y%m%d}-{str(self.code)[:8]}.{extension}"
+
+
+class StoredStudy(models.Model):
+    """The factor study's numbers for one project and years, as last computed (`study.stored`):
+    the page reads them here instead of counting every decision again. Derived data only (no
+    personal data: counts and tests), kept with the two keys they were computed under: the
+    consent state (any consent given or withdrawn changes it, and the numbers are then computed
+    again before they are shown) and the data (any record added or corrected changes it)."""
+
+    project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="+")
+    first_year = models.PositiveSmallIntegerField(default=0)  # 0: from the first year
+    last_year = models.PositiveSmallIntegerField(default=0)  # 0: to the last year
+    consent_key = models.CharField(max_length=64)
+    data_key = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+    used_at = models.DateTimeField()
+    value = models.BinaryField()  # the pickled `study.Study`, written by Komar only
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "first_year", "last_year"], name="research_stored_study_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.first_year}-{self.last_year} {self.computed_at:%Y-%m-%d}"

@@ -12,14 +12,17 @@ suppressed wherever they are shown.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
+import pickle
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from komar.cases.models import CustodyEpisode, OffenceCategory
@@ -27,7 +30,7 @@ from komar.counselling.models import Factor
 from komar.facilities.models import Facility
 from komar.research import facts
 from komar.research.facts import DecisionFact
-from komar.research.models import ResearchProject
+from komar.research.models import ResearchProject, StoredStudy
 
 Z95 = 1.959963984540054
 
@@ -204,6 +207,10 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
+def _category_label(names: dict[str, str], value: str) -> str:
+    return names.get(value, value) or str(_("Not recorded"))
+
+
 CHARACTERISTICS: tuple[tuple[str, Any], ...] = (
     ("legal_status", _("Legal status at the session")),
     ("child_age", _("Child's age")),
@@ -291,7 +298,7 @@ def compute(
         if key == "child_age":
             values = [b for b in AGE_BANDS if b in by[key]]
         names = labels.get(key, {})
-        categories = [(v, names.get(v, v) or str(_("Not recorded"))) for v in values]
+        categories = [(v, _category_label(names, v)) for v in values]
         totals = [by[key][v].decisions for v in values]
         inside = [by[key][v].inside for v in values]
         table = [inside, [t - i for t, i in zip(totals, inside, strict=True)]]
@@ -346,52 +353,203 @@ def compute(
     )
 
 
-def fingerprint(project: ResearchProject, on: dt.date) -> str:
-    """What the study's numbers depend on, in a few aggregate queries: any consent given or
-    withdrawn, any session, factor, decision, custody episode, woman or child added or
-    corrected (the versioned records bump their `version`) changes it."""
-    from django.db.models import Count, Max, Q, Sum
+def _digest(parts: list[Any]) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
-    from komar.cases.models import Child, Consent, Mother
+
+def consent_key(project: ResearchProject, on: dt.date) -> str:
+    """Which women the study may count on a day, in a few index-only queries: any research
+    consent given or withdrawn, and any change of the project's organisation's facilities,
+    change it. Numbers computed under another consent key are never shown."""
+    from komar.cases.models import Consent
+
+    research = Consent.objects.filter(purpose=Consent.Purpose.RESEARCH)
+    top = Consent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    facilities = project.organisation.facilities.values_list("pk", flat=True).order_by("pk")
+    return _digest(
+        [
+            str(project.code),
+            project.organisation_id,
+            on.isoformat(),
+            research.count(),
+            research.filter(withdrawn_on__isnull=False).count(),
+            top,
+            list(facilities),
+        ]
+    )
+
+
+def data_key() -> str:
+    """What the numbers were counted from, in index-only queries: the number and the latest
+    id of the records they read (a record added or deleted changes it) and the latest write in
+    the audit log (every correction is an audited write). Cheap on both databases: a count and
+    a maximum each, no scan of the rows."""
+    from komar.audit.models import AuditEntry
+    from komar.cases.models import Child, Mother
     from komar.counselling.models import ChildDecision, CounsellingSession, SessionFactor
 
-    parts: list[Any] = [str(project.code), project.organisation_id, on.isoformat()]
-    parts.append(
-        Consent.objects.filter(purpose=Consent.Purpose.RESEARCH).aggregate(
-            n=Count("pk"), top=Max("pk"), out=Count("pk", filter=Q(withdrawn_on__isnull=False))
-        )
-    )
-    for model, versioned in (
-        (CounsellingSession, True),
-        (ChildDecision, False),
-        (SessionFactor, False),
-        (CustodyEpisode, True),
-        (Mother, True),
-        (Child, True),
+    parts: list[Any] = []
+    for model in (
+        CounsellingSession,
+        ChildDecision,
+        SessionFactor,
+        CustodyEpisode,
+        Mother,
+        Child,
+        Factor,
     ):
-        figures: dict[str, Any] = {"n": Count("pk"), "top": Max("pk")}
-        if versioned:
-            figures["v"] = Sum("version")
-        parts.append(model.objects.aggregate(**figures))
-    parts.append(list(project.organisation.facilities.values_list("pk", flat=True).order_by("pk")))
-    return repr(parts)
+        parts.append(model.objects.count())
+        parts.append(model.objects.order_by("-pk").values_list("pk", flat=True).first())
+    for action in (AuditEntry.Action.CREATE, AuditEntry.Action.CHANGE, AuditEntry.Action.DELETE):
+        entries = AuditEntry.objects.filter(action=action).order_by("-pk")
+        parts.append(entries.values_list("pk", flat=True).first())
+    return _digest(parts)
 
 
-def cached_compute(
-    project: ResearchProject, on: dt.date, first_year: int | None, last_year: int | None
-) -> Study:
-    """`compute`, kept in the cache while its fingerprint holds (the page at 100,000 women)."""
-    import hashlib
+def fingerprint(project: ResearchProject, on: dt.date) -> str:
+    """Both keys: the numbers of another fingerprint may differ."""
+    return f"{consent_key(project, on)}:{data_key()}"
 
-    from django.core.cache import cache
+
+def relabel(result: Study) -> Study:
+    """The study with its labels in the language of the request (the stored numbers were
+    computed under any language): the factors' and the characteristics' categories'."""
     from django.utils.translation import get_language
 
-    key = hashlib.sha256(
-        f"{fingerprint(project, on)}|{first_year}|{last_year}|{get_language()}".encode()
-    ).hexdigest()
-    found = cache.get(f"research:study:{key}")
-    if isinstance(found, Study):
-        return found
+    km = get_language() == "km"
+    factor_labels = {
+        code: km_label if km else en
+        for code, en, km_label in Factor.objects.values_list("code", "label_en", "label_km")
+    }
+    labels = _labels()
+    factors = [replace(row, label=factor_labels.get(row.code, row.label)) for row in result.factors]
+    characteristics = [
+        replace(
+            ch,
+            categories=[(v, _category_label(labels.get(ch.key, {}), v)) for v, _l in ch.categories],
+        )
+        for ch in result.characteristics
+    ]
+    return replace(result, factors=factors, characteristics=characteristics)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The study as shown: its numbers, when they were computed, and whether records have
+    changed since (the numbers are then at most `KOMAR_RESEARCH_STUDY_STALE_MINUTES` old)."""
+
+    study: Study
+    computed_at: dt.datetime
+    stale: bool
+
+
+def _load(row: StoredStudy) -> Study | None:
+    try:
+        value = pickle.loads(bytes(row.value))  # noqa: S301 (written by Komar, never by a user)
+    except Exception:  # a Study pickled by an older Komar: computed again
+        return None
+    return value if isinstance(value, Study) else None
+
+
+def stored(
+    project: ResearchProject,
+    on: dt.date,
+    first_year: int | None,
+    last_year: int | None,
+    *,
+    exact: bool = False,
+) -> Stored:
+    """The study's numbers for the page: the stored ones when they were computed under today's
+    consent state and either the same data or, unless `exact`, less than
+    `KOMAR_RESEARCH_STUDY_STALE_MINUTES` ago (`run_exports` computes them again within a
+    minute of a change); otherwise computed now, and stored."""
+    from django.utils import timezone
+
+    consent = consent_key(project, on)
+    data = data_key()
+    now = timezone.now()
+    fresh_after = now - dt.timedelta(minutes=settings.KOMAR_RESEARCH_STUDY_STALE_MINUTES)
+    row = StoredStudy.objects.filter(
+        project=project, first_year=first_year or 0, last_year=last_year or 0
+    ).first()
+    if (
+        row is not None
+        and row.consent_key == consent
+        and (row.data_key == data or (not exact and row.computed_at >= fresh_after))
+    ):
+        found = _load(row)
+        if found is not None:
+            if row.used_at < now - dt.timedelta(hours=1):
+                StoredStudy.objects.filter(pk=row.pk).update(used_at=now)
+            return Stored(relabel(found), row.computed_at, stale=row.data_key != data)
     result = compute(project, on, first_year, last_year)
-    cache.set(f"research:study:{key}", result, 3600)
-    return result
+    _save(project, first_year, last_year, consent, data, result, now)
+    return Stored(result, now, stale=False)
+
+
+def _save(
+    project: ResearchProject,
+    first_year: int | None,
+    last_year: int | None,
+    consent: str,
+    data: str,
+    result: Study,
+    now: dt.datetime,
+) -> None:
+    values = {
+        "consent_key": consent,
+        "data_key": data,
+        "computed_at": now,
+        "used_at": now,
+        "value": pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL),
+    }
+    try:
+        with transaction.atomic():
+            StoredStudy.objects.update_or_create(
+                project=project,
+                first_year=first_year or 0,
+                last_year=last_year or 0,
+                defaults=values,
+            )
+    except IntegrityError:  # another request stored the same study at the same moment
+        pass
+
+
+KEEP_USED_DAYS = 14  # a study of other years not opened for two weeks is no longer refreshed
+
+
+def refresh_stored(on: dt.date) -> list[tuple[ResearchProject, int, int, bool]]:
+    """Bring the stored studies up to date (`manage.py run_exports`, every minute): every
+    active project's study of all years, and the other years asked for in the last two weeks,
+    computed again where the consent state or the data changed. (project, first year, last
+    year, computed again) for each."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    data = data_key()
+    done = []
+    rows = {
+        (row.project_id, row.first_year, row.last_year): row
+        for row in StoredStudy.objects.filter(project__is_active=True).only(
+            "project_id", "first_year", "last_year", "consent_key", "data_key", "used_at"
+        )
+    }
+    wanted: list[tuple[int, int, int]] = []
+    for project_id in ResearchProject.objects.filter(is_active=True).values_list("pk", flat=True):
+        wanted.append((project_id, 0, 0))
+    for key, kept in rows.items():
+        if key not in wanted and kept.used_at >= now - dt.timedelta(days=KEEP_USED_DAYS):
+            wanted.append(key)
+    projects = ResearchProject.objects.select_related("organisation").in_bulk(
+        {key[0] for key in wanted}
+    )
+    for project_id, first, last in wanted:
+        project = projects[project_id]
+        consent = consent_key(project, on)
+        found = rows.get((project_id, first, last))
+        again = found is None or found.consent_key != consent or found.data_key != data
+        if again:
+            result = compute(project, on, first or None, last or None)
+            _save(project, first or None, last or None, consent, data, result, now)
+        done.append((project, first, last, again))
+    return done

@@ -22,12 +22,14 @@ from komar.research.forms import YearsForm
 from komar.research.models import ResearchProject
 
 
-def _compute(request: HttpRequest, project: ResearchProject) -> tuple[study.Study, YearsForm]:
+def _compute(
+    request: HttpRequest, project: ResearchProject, *, exact: bool = False
+) -> tuple[study.Stored, YearsForm]:
     form = YearsForm(request.GET or None)
     first = last = None
     if form.is_valid():
         first, last = form.cleaned_data["first_year"], form.cleaned_data["last_year"]
-    return study.cached_compute(project, timezone.localdate(), first, last), form
+    return study.stored(project, timezone.localdate(), first, last, exact=exact), form
 
 
 def _context(project: ResearchProject, result: study.Study) -> dict[str, Any]:
@@ -44,7 +46,8 @@ def _context(project: ResearchProject, result: study.Study) -> dict[str, Any]:
 @require_GET
 def study_page(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     project = get_project_for_user(request, code)
-    result, form = _compute(request, project)
+    found, form = _compute(request, project)
+    result = found.study
     assert request.user.is_authenticated
     do_log_list_view(
         actor=request.user,
@@ -52,7 +55,13 @@ def study_page(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         shown=result.women,
         ip=client_ip(request),
     )
-    return render(request, "research/study.html", {**_context(project, result), "form": form})
+    context = {
+        **_context(project, result),
+        "form": form,
+        "computed_at": found.computed_at,
+        "stale": found.stale,
+    }
+    return render(request, "research/study.html", context)
 
 
 @login_required
@@ -62,7 +71,8 @@ def study_pdf(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     language = request.GET.get("lang") or request.LANGUAGE_CODE
     language = language if language in ("km", "en") else "en"
     with translation.override(language):
-        result, _form = _compute(request, project)
+        # A printed report is counted from the data as they are now.
+        result = _compute(request, project, exact=True)[0].study
         figure = charts.share_figure(
             [(f.label, f.decisions) for f in result.factors],
             _("Share of decisions citing each factor, with 95 per cent intervals"),

@@ -1,4 +1,5 @@
-"""Write the research exports waiting in the queue (or one named export), oldest first.
+"""Write the research exports waiting in the queue (or one named export), oldest first, then
+bring the factor studies' stored numbers up to date (`study.refresh_stored`).
 
 Run from cron every minute, or started by the page for one large export; no queue server."""
 
@@ -7,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
-from komar.research import actions
+from komar.research import actions, study
 from komar.research.models import ResearchExport
 
 
@@ -18,6 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--export", help="the code of one export to write")
         parser.add_argument("--limit", type=int, default=None)
+        parser.add_argument(
+            "--no-studies",
+            action="store_true",
+            help="leave the factor studies' stored numbers as they are",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["export"]:
@@ -33,3 +40,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{export.code} {export.status} rows={export.rows} k={export.k_achieved}"
             )
+        if options["export"] or options["no_studies"]:
+            return
+        for project, first, last, again in study.refresh_stored(timezone.localdate()):
+            years = f"{first or ''}-{last or ''}" if first or last else "all years"
+            state = "computed again" if again else "up to date"
+            self.stdout.write(f"study {project.code} ({years}): {state}")
