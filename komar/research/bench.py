@@ -6,6 +6,7 @@ numbers), each with its peak Python memory (tracemalloc) and the process's peak 
 
 from __future__ import annotations
 
+import datetime as dt
 import resource
 import time
 import tracemalloc
@@ -55,8 +56,52 @@ def _measure(key: str, name: str, step: Callable[[], str]) -> Timing:
     return Timing(key, name, seconds, peak / 1e6, rss, detail)
 
 
-def run(project: ResearchProject | None = None, *, page: bool = True) -> list[Timing]:
-    """Time the steps over the database as it is (seed it first, e.g. `seed_demo --size N`)."""
+def _every_consented_woman(today: dt.date) -> list[Timing]:
+    """The plan and the CSV stream of a project whose organisation works in every facility:
+    every woman of the registry with a research consent, the largest export there can be. The
+    organisation and the project are made in a transaction rolled back afterwards."""
+    from django.db import transaction
+
+    from komar.accounts.models import Organisation
+    from komar.facilities.models import Facility
+
+    author = User.objects.filter(is_active=True).order_by("pk").first()
+    if author is None:
+        return []
+    timings: list[Timing] = []
+    with transaction.atomic():
+        everywhere = Organisation.objects.create(
+            name_en="Benchmark: every facility", name_km="Benchmark", kind=Organisation.Kind.NGO
+        )
+        everywhere.facilities.set(Facility.objects.all())
+        project = ResearchProject.objects.create(
+            organisation=everywhere, name="Benchmark: every consented woman", created_by=author
+        )
+        women = len(facts.women_ids(project, today, None, None))
+        holder: dict[str, Any] = {}
+
+        def plan() -> str:
+            holder["plan"] = dataset.make_plan(project, dataset.Definition(), today)
+            return f"{women} women, k={holder['plan'].result.k}"
+
+        def stream_csv() -> str:
+            size = rows = 0
+            for chunk in exports.csv_chunks(holder["plan"], "decisions"):
+                size += len(chunk)
+                rows += chunk.count(b"\r\n")
+            return f"{rows - 1} rows, {size / 1e6:.1f} MB"
+
+        timings.append(_measure("plan_all", "every consented woman: plan", plan))
+        timings.append(_measure("csv_all", "every consented woman: CSV", stream_csv))
+        transaction.set_rollback(True)
+    return timings
+
+
+def run(
+    project: ResearchProject | None = None, *, page: bool = True, every_woman: bool = True
+) -> list[Timing]:
+    """Time the steps over the database as it is (seed it first, e.g. `seed_demo --size N`);
+    `every_woman` adds the export of every woman with a research consent."""
     if project is None:
         project = ResearchProject.objects.filter(is_active=True).order_by("pk").first()
         if project is None:
@@ -102,6 +147,8 @@ def run(project: ResearchProject | None = None, *, page: bool = True) -> list[Ti
 
     timings.append(_measure("plan", "plan (pass 1, k-anonymity)", plan))
     timings.append(_measure("csv", "CSV stream (pass 2)", stream_csv))
+    if every_woman:
+        timings += _every_consented_woman(today)
     timings.append(_measure("xlsx", "XLSX with its codebook", write(ExportFormat.XLSX)))
     timings.append(_measure("sav", "SPSS .sav", write(ExportFormat.SAV)))
     timings.append(_measure("dta", "Stata .dta", write(ExportFormat.DTA)))
