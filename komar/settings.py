@@ -286,6 +286,11 @@ KOMAR_CFS_MAX_HOURS = env_int("KOMAR_CFS_MAX_HOURS", 10)
 KOMAR_SNAPSHOT_DUE_DAY = env_int("KOMAR_SNAPSHOT_DUE_DAY", 1)
 # --- end of monitoring settings ---
 
+# A month (or a month's last day) that ended this many days ago is counted once and stored for
+# the pages that show many months (komar/facilities/figures.py); `refresh_figures` counts the
+# stored ones again every night.
+KOMAR_FIGURES_SETTLED_DAYS = env_int("KOMAR_FIGURES_SETTLED_DAYS", 7)
+
 # --- research settings (komar/research) ---
 # Where finished research exports are kept (one file per export, named by its random code).
 KOMAR_RESEARCH_EXPORT_DIR = Path(

@@ -12,10 +12,13 @@ from komar.cases import sections as registry
 from komar.cases.sections import Plugin
 from komar.casework import sections as casework
 from komar.counselling import sections as counselling
+from komar.facilities import figures
 from komar.health import sections as health
 from komar.legal import sections as legal
 from komar.lib import rules, work
+from komar.monitoring import health_figures
 from komar.monitoring import sections as monitoring
+from komar.research import monthly
 from komar.research import sections as research
 from komar.transitions import sections as transitions
 
@@ -32,8 +35,16 @@ PLUGINS: list[Plugin] = [
 ]
 
 
+# The figures of ended periods that pages store, and who counts them (`refresh_figures`).
+FIGURES = {
+    health_figures.KIND: health_figures.count,
+    monthly.KIND: monthly.count,
+}
+
+
 def install() -> None:
-    """Register every plugin's rules with the engine, and its lists with "My work" (at
-    start-up, in every process)."""
+    """Register every plugin's rules with the engine, its lists with "My work", and the stored
+    figures' counts (at start-up, in every process)."""
     rules.install(rule_set for plugin in PLUGINS for rule_set in plugin.rule_sets)
     work.install(plugin.work for plugin in PLUGINS if plugin.work is not None)
+    figures.install(FIGURES)

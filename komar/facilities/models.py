@@ -79,3 +79,25 @@ class Facility(models.Model):
             if self.facts_updated_on
             else None,
         }
+
+
+class FacilityFigures(models.Model):
+    """A facility's figures for a period that has ended (a month, a month's last day), as last
+    counted: the pages that show many past months read them here instead of counting them
+    again (`komar.facilities.figures`). Derived numbers only, no personal data; `manage.py
+    refresh_figures` counts the recent ones again every night, so that a record entered late
+    reaches them by the next morning."""
+
+    kind = models.CharField(max_length=40)  # who counts them, e.g. "research.month"
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    on = models.DateField()  # the period: its first day, or the day counted
+    values = models.JSONField(default=dict)  # name -> count
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "on", "facility"], name="facility_figures_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.facility_id} {self.on}"

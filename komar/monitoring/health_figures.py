@@ -4,10 +4,14 @@ the last three months, those below -2 SD, those with an immunisation overdue."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
+from komar.facilities import figures
 from komar.health.queries import HealthIndicators, indicators
+
+KIND = "health.indicators"  # the stored figures of a past month's last day
 
 
 def available() -> bool:
@@ -24,3 +28,26 @@ def measured_share(figures: HealthIndicators) -> int | None:
 def health_figures(facility_ids: Iterable[int], on: dt.date) -> dict[int, HealthIndicators]:
     """Each facility's figures on `on` (four queries whatever the number of facilities)."""
     return indicators(list(facility_ids), on)
+
+
+def count(facility_ids: list[int], on: dt.date) -> dict[int, dict[str, int]]:
+    """The figures on a day as stored (`komar.facilities.figures`)."""
+    return {pk: dataclasses.asdict(f) for pk, f in indicators(facility_ids, on).items()}
+
+
+def health_figures_on(
+    facility_ids: Iterable[int], days: Iterable[dt.date], today: dt.date
+) -> dict[dt.date, dict[int, HealthIndicators]]:
+    """Each facility's figures on each day: the days a week ago or more read from the stored
+    figures (counted once, then every night again for a year), the others counted now."""
+    ids = list(facility_ids)
+    wanted = list(dict.fromkeys(days))
+    past = [day for day in wanted if figures.settled(day, today)]
+    stored = figures.ended(KIND, ids, past, count)
+    found = {
+        day: {pk: HealthIndicators(**values) for pk, values in stored[day].items()} for day in past
+    }
+    for day in wanted:
+        if day not in found:
+            found[day] = indicators(ids, day)
+    return found

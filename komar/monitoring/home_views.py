@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from komar.audit.actions import do_log_file_view, do_log_list_view
 from komar.cases.models import Finding
+from komar.health.queries import HealthIndicators
 from komar.lib.http import client_ip
 from komar.lib.rules import rule_by_code
 from komar.monitoring import queries, work
@@ -29,7 +31,7 @@ from komar.monitoring.access import (
 )
 from komar.monitoring.charts import Series, column_chart
 from komar.monitoring.checklist_views import url_args as checklist_url
-from komar.monitoring.health_figures import available, health_figures, measured_share
+from komar.monitoring.health_figures import available, health_figures_on, measured_share
 from komar.monitoring.models import first_of_month, next_month, quarter_label, quarter_of
 
 HEALTH_MONTHS = 6
@@ -51,12 +53,17 @@ def _month_ends(today: dt.date, count: int) -> list[dt.date]:
     return list(reversed(ends))
 
 
-def _health_over_months(pks: list[int], today: dt.date) -> tuple[list[dict[str, Any]], Any]:
+def _health_over_months(
+    pks: list[int], today: dt.date
+) -> tuple[list[dict[str, Any]], Any, dict[int, HealthIndicators]]:
     """Per month end (then today): measured share, below -2 SD, immunisations overdue, summed
-    over the facilities; and their chart."""
+    over the facilities; their chart; and today's figures of each facility. Past month ends
+    are read from the stored figures."""
     rows: list[dict[str, Any]] = []
-    for end in _month_ends(today, HEALTH_MONTHS):
-        figures = health_figures(pks, end).values()
+    ends = _month_ends(today, HEALTH_MONTHS)
+    by_day = health_figures_on(pks, ends, today)
+    for end in ends:
+        figures = by_day[end].values()
         inside = sum(f.children_inside for f in figures)
         measured = sum(f.measured_3m for f in figures)
         rows.append(
@@ -78,7 +85,7 @@ def _health_over_months(pks: list[int], today: dt.date) -> tuple[list[dict[str, 
             Series(_("Immunisation overdue"), [r["overdue"] for r in rows]),
         ],
     )
-    return rows, chart
+    return rows, chart, by_day[today]
 
 
 @login_required
@@ -91,7 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     overviews = queries.overview(user, today)
     pks = [o.facility.pk for o in overviews]
-    health_now = health_figures(pks, today)
+    health_rows, health_chart, health_now = _health_over_months(pks, today)
     months = queries.months_back(today)
     last_month = months[-1]
     children_chart = column_chart(
@@ -141,7 +148,6 @@ def home(request: HttpRequest) -> HttpResponse:
         top=100,
         suffix="%",
     )
-    health_rows, health_chart = _health_over_months(pks, today) if available() else ([], None)
     rows = [
         {
             "overview": o,
@@ -167,6 +173,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "work": work.my_work(user, today, HOME_WORK_ROWS),
             "may_monitor": may_monitor(user),
             "today": today,
+            "settled_days": settings.KOMAR_FIGURES_SETTLED_DAYS,
             "quarter": quarter_of(today),
         },
     )
@@ -209,9 +216,7 @@ def facility_page(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         suffix="%",
     )
     followed = queries.children_to_follow(facility)
-    health_rows, health_chart = (
-        _health_over_months([facility.pk], today) if available() else ([], None)
-    )
+    health_rows, health_chart, _now = _health_over_months([facility.pk], today)
     do_log_list_view(
         actor=user,
         name=f"monitoring:facility:{facility.pk}",
@@ -254,6 +259,7 @@ def facility_page(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             "health_chart": health_chart,
             "may_monitor": may_monitor(user),
             "today": today,
+            "settled_days": settings.KOMAR_FIGURES_SETTLED_DAYS,
             "this_month": first_of_month(today),
             "month_over": next_month,
         },

@@ -20,6 +20,7 @@ from komar.assessments.models import Assessment
 from komar.cases import stats
 from komar.cases.access import facility_ids
 from komar.counselling.models import CounsellingSession
+from komar.facilities import figures
 from komar.facilities.models import Facility
 from komar.lib.dates import add_months
 
@@ -139,11 +140,28 @@ class Report:
         return [(label, [self.cell(m.total(key)) for m in self.trend]) for key, label in MEASURES]
 
 
+KIND = "research.month"  # the stored figures of a month that has ended, by its first day
+
+
+def count(facility_ids: list[int], first: dt.date) -> dict[int, dict[str, int]]:
+    """A month's figures as stored (`komar.facilities.figures`): the whole month."""
+    return month_figures(facility_ids, first, month_end(first)).values
+
+
 def report(user: User, month: dt.date, today: dt.date, facility: Facility | None = None) -> Report:
+    """The month and the eleven before it: the months that ended a week ago or more read from
+    the stored figures (counted once, then every night again for a year), the others counted
+    now."""
     facilities = [facility] if facility else facilities_for(user)
     ids = [f.pk for f in facilities]
     first = month_start(month)
-    trend = [month_figures(ids, add_months(first, -i), today) for i in range(11, -1, -1)]
+    firsts = [add_months(first, -i) for i in range(11, -1, -1)]
+    ended = [f for f in firsts if figures.settled(month_end(f), today)]
+    stored = figures.ended(KIND, ids, ended, count)
+    trend = [
+        Month(f, month_end(f), stored[f]) if f in stored else month_figures(ids, f, today)
+        for f in firsts
+    ]
     return Report(facilities, trend[-1], trend, suppress=user.role == Role.RESEARCHER)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -80,6 +81,7 @@ def monthly_page(request: HttpRequest) -> HttpResponse:
             "chosen_month": report.month.first,
             "facilities": monthly.facilities_for(user),
             "chosen_facility": request.GET.get("facility", ""),
+            "settled_days": settings.KOMAR_FIGURES_SETTLED_DAYS,
         },
     )
 

@@ -192,3 +192,19 @@ def test_a_facility_page_lists_the_most_urgent_children_and_says_how_many_more(
     assert page.context["followed"] == []
     assert page.context["followed_total"] == 1
     assert "The 0 most urgent of 1 children with a flag are shown." in page.content.decode()
+
+
+def test_the_health_of_past_months_is_read_from_the_stored_figures(monitor, siem_reap, sophea):
+    from komar.facilities.models import FacilityFigures
+    from komar.monitoring.home_views import _month_ends
+
+    client = client_for(monitor)
+    first = client.get("/monitoring/")
+    stored = FacilityFigures.objects.filter(kind="health.indicators", facility=siem_reap)
+    settled = [d for d in _month_ends(TODAY, 6) if d < TODAY - dt.timedelta(days=7)]
+    assert sorted(stored.values_list("on", flat=True)) == settled
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/monitoring/")
+    assert second.context["health_rows"] == first.context["health_rows"]
+    # Today's figures and any month end within the week are counted; the others read at once.
+    assert sum("health_measurement" in q["sql"] for q in again.captured_queries) <= 2
