@@ -279,6 +279,10 @@ class HealthCheck(_ChildRecord):
         ordering = ["-checked_on", "-created_at"]
         verbose_name = _("health check at admission")
         verbose_name_plural = _("health checks at admission")
+        indexes = [
+            # "My work": a child checked since her current placement began (`work.checks_due`).
+            models.Index(fields=["child", "checked_on"], name="healthcheck_child_idx"),
+        ]
 
     def __str__(self) -> str:
         return str(self.checked_on)

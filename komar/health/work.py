@@ -10,14 +10,14 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from komar.accounts.models import User
-from komar.cases.access import scope
+from komar.cases.access import scope_ids
 from komar.cases.models import Child, Placement
 from komar.health.access import may_read_health
 from komar.health.models import HealthCheck, Measurement
@@ -27,10 +27,12 @@ SOON_DAYS = 7  # a measurement due within a week is listed already
 
 
 def _children_inside(user: User) -> QuerySet[Child]:
-    """Her children inside, with what a row shows."""
+    """Her children inside, with what a row shows. Her scope is read from the women's indexes,
+    those with a child inside only (`scope_ids`), then their children by the mother's index."""
     return (
         Child.objects.filter(
-            scope(user, "mother__"), current_placement__kind=Placement.Kind.WITH_MOTHER
+            scope_ids(user, mothers=Q(children_inside__gt=0)),
+            current_placement__kind=Placement.Kind.WITH_MOTHER,
         )
         .select_related("mother", "current_placement")
         .only(
@@ -57,12 +59,17 @@ def to_measure(user: User, today: dt.date, count: int) -> list[tuple[dt.date, Ch
     """(due, child, measured before) for the first `count` + 1 children due for a measurement
     within a week or overdue, never measured first (due today), then by due date and age."""
     every = dt.timedelta(days=settings.KOMAR_HEALTH_MEASURE_DAYS)
+    # Due within a week: no measurement after `due_by`; a never-measured child is due today.
+    # Filtered with NOT EXISTS (one probe of `measurement_child_idx`), so that the latest
+    # measurement is read only for the children listed, once (the order uses the column).
+    due_by = today + dt.timedelta(days=SOON_DAYS) - every
+    recent = Measurement.objects.filter(child_id=OuterRef("pk"), measured_on__gt=due_by)
     # A never-measured child sorts as if her last measurement were `every` days ago: due today.
     children = (
         _children_inside(user)
+        .filter(~Exists(recent))
         .annotate(last_measured=_latest(Measurement, "measured_on"))
         .annotate(measure_key=Coalesce(F("last_measured"), Value(today - every)))
-        .filter(measure_key__lte=today + dt.timedelta(days=SOON_DAYS) - every)
         .order_by("measure_key", "date_of_birth", "pk")[: count + 1]
     )
     rows: list[tuple[dt.date, Child, bool]] = []
@@ -74,13 +81,14 @@ def to_measure(user: User, today: dt.date, count: int) -> list[tuple[dt.date, Ch
 
 def checks_due(user: User, count: int) -> list[tuple[dt.date, Child]]:
     """(due, child) for the first `count` + 1 children with no health check since they came
-    inside, by the day they came and age."""
+    inside, by the day they came and age: no check on or after her current placement's start
+    (one probe of `healthcheck_child_idx` per child)."""
+    since = HealthCheck.objects.filter(
+        child_id=OuterRef("pk"), checked_on__gte=OuterRef("current_placement__start_date")
+    )
     children = (
         _children_inside(user)
-        .annotate(last_checked=_latest(HealthCheck, "checked_on"))
-        .filter(
-            Q(last_checked__isnull=True) | Q(last_checked__lt=F("current_placement__start_date"))
-        )
+        .filter(~Exists(since))
         .order_by("current_placement__start_date", "date_of_birth", "pk")[: count + 1]
     )
     after = dt.timedelta(days=settings.KOMAR_HEALTH_CHECK_DAYS)

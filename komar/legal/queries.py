@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 
 from komar.accounts.models import Role, User
-from komar.cases.access import facility_ids, mothers_for_user, scope
+from komar.cases.access import facility_ids, scope, scope_ids
 from komar.cases.models import CustodyEpisode, Mother
 from komar.facilities.models import Facility
 from komar.legal.eligibility import eligible
@@ -60,7 +60,7 @@ def hearings_ahead(user: User, today: dt.date) -> QuerySet[Hearing]:
     later = Hearing.objects.filter(legal_case=OuterRef("legal_case")).filter(
         Q(held_on__gt=OuterRef("held_on")) | Q(held_on=OuterRef("held_on"), pk__gt=OuterRef("pk"))
     )
-    cases = LegalCase.objects.filter(scope(user, "mother__"), mother__is_closed=False)
+    cases = LegalCase.objects.filter(scope_ids(user), mother__is_closed=False)
     return (
         Hearing.objects.filter(
             Q(held_on__gte=today, held_on__lte=end)
@@ -121,7 +121,7 @@ def women_to_screen(user: User, today: dt.date) -> QuerySet[Mother]:
         mother=OuterRef("pk"),
     )
     return (
-        eligible(mothers_for_user(user), today)
+        eligible(Mother.objects.filter(scope_ids(user, "pk")), today)
         .filter(~Exists(screened))
         .only(*_NAMES, "admitted_on", "legal_status", "is_pregnant", "is_breastfeeding")
         .order_by("admitted_on", "pk")
@@ -181,7 +181,7 @@ def applications_pending(user: User) -> QuerySet[Application]:
     decision, the longest waiting first."""
     return (
         Application.objects.filter(
-            scope(user, "legal_case__mother__"),
+            scope_ids(user, "legal_case__mother_id"),
             legal_case__mother__is_closed=False,
             outcome=Application.Outcome.PENDING,
         )

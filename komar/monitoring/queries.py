@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 
 from komar.accounts.models import User
-from komar.cases.access import facility_ids, scope
+from komar.cases.access import facility_ids, scope_ids
 from komar.cases.models import Child, Finding
 from komar.facilities.models import Facility
 from komar.monitoring.access import children_inside_facility, facilities_for, may_monitor
@@ -173,7 +173,11 @@ def attendance_due(user: User, today: dt.date) -> list[RegisterDue]:
     taken = Register.objects.filter(on=today).values("facility_id")
     rows = (
         children_inside_facility(facility_ids(user))
-        .filter(scope(user, "mother__"), current_placement__facility__has_child_friendly_space=True)
+        .filter(
+            # Her scope as a set of ids (`scope_ids`): a probe per child, no read of the woman.
+            scope_ids(user, mothers=Q(children_inside__gt=0)),
+            current_placement__facility__has_child_friendly_space=True,
+        )
         .exclude(current_placement__facility_id__in=taken)
         .values(
             "current_placement__facility__code",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from komar.accounts.models import User
-from komar.cases.access import scope
+from komar.cases.access import scope, scope_ids
 from komar.cases.models import Child, Placement
 from komar.lib.dates import earliest_birth_date_reaching_on_or_after
 from komar.lib.urls import link
@@ -41,8 +41,9 @@ def _children_needing_plans(user: User, today: dt.date) -> Q:
 
 
 def plans_to_prepare(user: User, today: dt.date, count: int) -> WorkList:
+    # Her scope read from the women's indexes, those with a child inside only (`scope_ids`).
     children = (
-        Child.objects.filter(scope(user, "mother__"))
+        Child.objects.filter(scope_ids(user, mothers=Q(children_inside__gt=0)))
         .filter(current_placement__kind=Placement.Kind.WITH_MOTHER)
         .filter(_children_needing_plans(user, today))
         .exclude(

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from komar.cases.actions import do_move_child, do_record_consent
 from komar.cases.sections import ChildPage, WomanFile
 from komar.conftest import child_inside, client_for, register
 from komar.health import sections
@@ -79,6 +81,59 @@ def test_my_work_lists_children_to_measure_and_checks_to_record(sokha, dara, vic
     # Measured 1 March: due again by 1 June; listed from a week before (25 May).
     lists = {w.key: w for w in my_work(sokha, dt.date(2026, 5, 25), 20)}
     assert lists["health-measure"].rows[0].on == dt.date(2026, 6, 1)
+
+
+@pytest.mark.usefixtures("allow_unplanned_moves")
+def test_a_child_checked_before_her_current_placement_is_listed_again(sokha, vichet) -> None:
+    check(vichet, sokha, dt.date(2026, 1, 12))
+    assert {w.key: w for w in my_work(sokha, TODAY, 20)}["health-check"].rows == []
+    # She lives with her grandmother for a month, then comes back inside on 1 March: the check
+    # of 12 January was before her current placement.
+    do_move_child(
+        vichet,
+        {"kind": "relative", "carer_name": "Yim Sam", "start_date": dt.date(2026, 2, 1)},
+        actor=sokha,
+    )
+    do_move_child(vichet, {"kind": "with_mother", "start_date": dt.date(2026, 3, 1)}, actor=sokha)
+    rows = {w.key: w for w in my_work(sokha, TODAY, 20)}["health-check"].rows
+    assert [r.on for r in rows] == [dt.date(2026, 3, 15)]
+    # Checked on the day she came back: done.
+    check(vichet, sokha, dt.date(2026, 3, 1))
+    assert {w.key: w for w in my_work(sokha, TODAY, 20)}["health-check"].rows == []
+
+
+def test_a_measurement_a_week_before_it_is_due_lists_the_child(sokha, vichet) -> None:
+    every = dt.timedelta(days=settings.KOMAR_HEALTH_MEASURE_DAYS)
+    # Measured so that she is due exactly a week from today: listed.
+    measure(vichet, sokha, TODAY + dt.timedelta(days=7) - every, weight_kg=10.0)
+    rows = {w.key: w for w in my_work(sokha, TODAY, 20)}["health-measure"].rows
+    assert [r.on for r in rows] == [TODAY + dt.timedelta(days=7)]
+    # Measured a day later: due in eight days, not listed yet.
+    measure(vichet, sokha, TODAY + dt.timedelta(days=8) - every, weight_kg=10.1)
+    lists = {w.key: w for w in my_work(sokha, TODAY, 20)}
+    assert lists["health-measure"].rows == []
+
+
+def test_a_child_in_two_halves_of_her_scope_is_listed_once(
+    sokha, prison_worker, prison_department, vichet
+) -> None:
+    # Sophea is held in the prison worker's facility, and her file is also shared with the
+    # prison department: two halves of the prison worker's scope name her.
+    do_record_consent(
+        vichet.mother,
+        {
+            "purpose": "sharing",
+            "organisation": prison_department,
+            "method": "signature",
+            "given_on": dt.date(2026, 1, 12),
+        },
+        actor=sokha,
+    )
+    lists = {w.key: w for w in my_work(prison_worker, TODAY, 20)}
+    assert [r.url for r in lists["health-measure"].rows] == [
+        reverse("health:measurement_new", args=[vichet.code])
+    ]
+    assert len(lists["health-check"].rows) == 1
 
 
 def test_my_work_reads_a_fixed_number_of_queries(sokha, siem_reap, vichet) -> None:
