@@ -7,7 +7,9 @@ what is missing is counted, for the facilities missing only, and stored. Each ki
 is counted by a function of its app, `(facility ids, day) -> {facility id: {name: count}}`,
 which the composition layer installs (`casefile/plugins.py`) so that `manage.py
 refresh_figures` can count the recent ones again every night: a record entered late, or
-corrected, reaches the past months by the next morning.
+corrected, reaches the past months by the next morning. A kind's name carries a version
+("research.month/1"): a change in what it counts bumps it, and the figures stored under the old
+name are no longer read, and are deleted by the next `refresh_figures`.
 """
 
 from __future__ import annotations

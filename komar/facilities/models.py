@@ -88,7 +88,7 @@ class FacilityFigures(models.Model):
     refresh_figures` counts the recent ones again every night, so that a record entered late
     reaches them by the next morning."""
 
-    kind = models.CharField(max_length=40)  # who counts them, e.g. "research.month"
+    kind = models.CharField(max_length=40)  # who counts them and how, e.g. "research.month/1"
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
     on = models.DateField()  # the period: its first day, or the day counted
     values = models.JSONField(default=dict)  # name -> count

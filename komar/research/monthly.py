@@ -140,7 +140,9 @@ class Report:
         return [(label, [self.cell(m.total(key)) for m in self.trend]) for key, label in MEASURES]
 
 
-KIND = "research.month"  # the stored figures of a month that has ended, by its first day
+# The stored figures of a month that has ended, by its first day. Change what `count` returns
+# -> bump the version after the slash: the figures stored under the old name are then forgotten.
+KIND = "research.month/1"
 
 
 def count(facility_ids: list[int], first: dt.date) -> dict[int, dict[str, int]]:

@@ -196,11 +196,12 @@ def test_a_facility_page_lists_the_most_urgent_children_and_says_how_many_more(
 
 def test_the_health_of_past_months_is_read_from_the_stored_figures(monitor, siem_reap, sophea):
     from komar.facilities.models import FacilityFigures
+    from komar.monitoring import health_figures
     from komar.monitoring.home_views import _month_ends
 
     client = client_for(monitor)
     first = client.get("/monitoring/")
-    stored = FacilityFigures.objects.filter(kind="health.indicators", facility=siem_reap)
+    stored = FacilityFigures.objects.filter(kind=health_figures.KIND, facility=siem_reap)
     settled = [d for d in _month_ends(TODAY, 6) if d < TODAY - dt.timedelta(days=7)]
     assert sorted(stored.values_list("on", flat=True)) == settled
     with CaptureQueriesContext(connection) as again:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from komar.conftest import client_for, register
 from komar.facilities.models import FacilityFigures
+from komar.research import monthly
 
 
 def women_by_month(client):
@@ -25,7 +26,7 @@ def test_a_late_registration_reaches_the_past_months_after_the_night(
     time_machine.move_to(dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.UTC))
     client = client_for(dara)
     assert women_by_month(client) == {1: 1, 2: 1, 3: 1}
-    stored = FacilityFigures.objects.filter(kind="research.month", facility=siem_reap)
+    stored = FacilityFigures.objects.filter(kind=monthly.KIND, facility=siem_reap)
     assert sorted(stored.values_list("on", flat=True))[-2:] == [
         dt.date(2026, 1, 1),
         dt.date(2026, 2, 1),
