@@ -56,6 +56,34 @@ def _measure(key: str, name: str, step: Callable[[], str]) -> Timing:
     return Timing(key, name, seconds, peak / 1e6, rss, detail)
 
 
+def _export(
+    project: ResearchProject,
+    today: dt.date,
+    holder: dict[str, Any],
+    suffix: str = "",
+    prefix: str = "",
+) -> list[Timing]:
+    """A full export's two passes over the project: its plan (kept in `holder` for the files
+    written after) and the CSV stream."""
+    women = len(facts.women_ids(project, today, None, None))
+
+    def plan() -> str:
+        holder["plan"] = dataset.make_plan(project, dataset.Definition(), today)
+        return f"{women} women, k={holder['plan'].result.k}"
+
+    def stream_csv() -> str:
+        size = rows = 0
+        for chunk in exports.csv_chunks(holder["plan"], "decisions"):
+            size += len(chunk)
+            rows += chunk.count(b"\r\n")
+        return f"{rows - 1} rows, {size / 1e6:.1f} MB"
+
+    return [
+        _measure(f"plan{suffix}", f"{prefix}plan (pass 1, k-anonymity)", plan),
+        _measure(f"csv{suffix}", f"{prefix}CSV stream (pass 2)", stream_csv),
+    ]
+
+
 def _every_consented_woman(today: dt.date) -> list[Timing]:
     """The plan and the CSV stream of a project whose organisation works in every facility:
     every woman of the registry with a research consent, the largest export there can be. The
@@ -77,22 +105,7 @@ def _every_consented_woman(today: dt.date) -> list[Timing]:
         project = ResearchProject.objects.create(
             organisation=everywhere, name="Benchmark: every consented woman", created_by=author
         )
-        women = len(facts.women_ids(project, today, None, None))
-        holder: dict[str, Any] = {}
-
-        def plan() -> str:
-            holder["plan"] = dataset.make_plan(project, dataset.Definition(), today)
-            return f"{women} women, k={holder['plan'].result.k}"
-
-        def stream_csv() -> str:
-            size = rows = 0
-            for chunk in exports.csv_chunks(holder["plan"], "decisions"):
-                size += len(chunk)
-                rows += chunk.count(b"\r\n")
-            return f"{rows - 1} rows, {size / 1e6:.1f} MB"
-
-        timings.append(_measure("plan_all", "every consented woman: plan", plan))
-        timings.append(_measure("csv_all", "every consented woman: CSV", stream_csv))
+        timings += _export(project, today, {}, "_all", "every consented woman: ")
         transaction.set_rollback(True)
     return timings
 
@@ -113,20 +126,8 @@ def run(
     import scipy.stats  # type: ignore[import-untyped]  # noqa: F401
 
     today = timezone.localdate()
-    women = len(facts.women_ids(project, today, None, None))
     timings: list[Timing] = []
     holder: dict[str, Any] = {}
-
-    def plan() -> str:
-        holder["plan"] = dataset.make_plan(project, dataset.Definition(), today)
-        return f"{women} women, k={holder['plan'].result.k}"
-
-    def stream_csv() -> str:
-        size = rows = 0
-        for chunk in exports.csv_chunks(holder["plan"], "decisions"):
-            size += len(chunk)
-            rows += chunk.count(b"\r\n")
-        return f"{rows - 1} rows, {size / 1e6:.1f} MB"
 
     def write(fmt: str) -> Callable[[], str]:
         def step() -> str:
@@ -145,8 +146,7 @@ def run(
         study.fingerprint(project, today)
         return "the keys of the stored numbers"
 
-    timings.append(_measure("plan", "plan (pass 1, k-anonymity)", plan))
-    timings.append(_measure("csv", "CSV stream (pass 2)", stream_csv))
+    timings += _export(project, today, holder)
     if every_woman:
         timings += _every_consented_woman(today)
     timings.append(_measure("xlsx", "XLSX with its codebook", write(ExportFormat.XLSX)))
