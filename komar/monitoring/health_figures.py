@@ -27,11 +27,6 @@ def measured_share(figures: HealthIndicators) -> int | None:
     return round(100 * figures.measured_3m / figures.children_inside)
 
 
-def health_figures(facility_ids: Iterable[int], on: dt.date) -> dict[int, HealthIndicators]:
-    """Each facility's figures on `on` (four queries whatever the number of facilities)."""
-    return indicators(list(facility_ids), on)
-
-
 def count(facility_ids: list[int], on: dt.date) -> dict[int, dict[str, int]]:
     """The figures on a day as stored (`komar.facilities.figures`)."""
     return {pk: dataclasses.asdict(f) for pk, f in indicators(facility_ids, on).items()}

@@ -143,7 +143,8 @@ def run(
         return f"{result.decisions} decisions"
 
     def fingerprint() -> str:
-        study.fingerprint(project, today)
+        study.consent_key(project, today)
+        study.data_key()
         return "the keys of the stored numbers"
 
     timings += _export(project, today, holder)
@@ -153,7 +154,7 @@ def run(
     timings.append(_measure("sav", "SPSS .sav", write(ExportFormat.SAV)))
     timings.append(_measure("dta", "Stata .dta", write(ExportFormat.DTA)))
     timings.append(_measure("study", "factor study (numbers)", prevalence))
-    timings.append(_measure("fingerprint", "factor study fingerprint", fingerprint))
+    timings.append(_measure("fingerprint", "factor study keys", fingerprint))
     if page:
         researcher = User.objects.filter(
             role=Role.RESEARCHER, organisation_id=project.organisation_id, is_active=True

@@ -406,11 +406,6 @@ def data_key() -> str:
     return _digest(parts)
 
 
-def fingerprint(project: ResearchProject, on: dt.date) -> str:
-    """Both keys: the numbers of another fingerprint may differ."""
-    return f"{consent_key(project, on)}:{data_key()}"
-
-
 def relabel(result: Study) -> Study:
     """The study with its labels in the language of the request (the stored numbers were
     computed under any language): the factors' and the characteristics' categories'."""
