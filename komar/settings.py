@@ -290,6 +290,10 @@ KOMAR_SNAPSHOT_DUE_DAY = env_int("KOMAR_SNAPSHOT_DUE_DAY", 1)
 # the pages that show many months (komar/facilities/figures.py); `refresh_figures` counts the
 # stored ones again every night.
 KOMAR_FIGURES_SETTLED_DAYS = env_int("KOMAR_FIGURES_SETTLED_DAYS", 7)
+# The figures of a period not settled yet (today's children's health on the monitor's pages) are
+# stored too, and counted again when a page asks for them this many minutes after they were
+# counted; the page says when they were counted. 0: counted on every request.
+KOMAR_FIGURES_RECENT_MINUTES = env_int("KOMAR_FIGURES_RECENT_MINUTES", 10)
 
 # --- research settings (komar/research) ---
 # Where finished research exports are kept (one file per export, named by its random code).

@@ -17,6 +17,7 @@ from komar.health import sections as health
 from komar.legal import sections as legal
 from komar.lib import rules, work
 from komar.monitoring import health_figures
+from komar.monitoring import queries as monitoring_queries
 from komar.monitoring import sections as monitoring
 from komar.research import monthly
 from komar.research import sections as research
@@ -40,6 +41,8 @@ FIGURES = {
     health_figures.KIND: health_figures.count,
     monthly.KIND: monthly.count,
 }
+# Those of the present (today's only), stored for a few minutes.
+NOW_FIGURES = {monitoring_queries.INSIDE_KIND: monitoring_queries.count_inside}
 
 
 def install() -> None:
@@ -47,4 +50,4 @@ def install() -> None:
     figures' counts (at start-up, in every process)."""
     rules.install(rule_set for plugin in PLUGINS for rule_set in plugin.rule_sets)
     work.install(plugin.work for plugin in PLUGINS if plugin.work is not None)
-    figures.install(FIGURES)
+    figures.install(FIGURES, now=NOW_FIGURES)

@@ -32,19 +32,27 @@ def count(facility_ids: list[int], on: dt.date) -> dict[int, dict[str, int]]:
     return {pk: dataclasses.asdict(f) for pk, f in indicators(facility_ids, on).items()}
 
 
+@dataclasses.dataclass(frozen=True)
+class HealthByDay:
+    days: dict[dt.date, dict[int, HealthIndicators]]
+    # When the figures of the days not settled yet (today's) were counted: stored for
+    # `KOMAR_FIGURES_RECENT_MINUTES`, so the page says so. None: no such day asked for.
+    counted_at: dt.datetime | None
+
+
 def health_figures_on(
     facility_ids: Iterable[int], days: Iterable[dt.date], today: dt.date
-) -> dict[dt.date, dict[int, HealthIndicators]]:
+) -> HealthByDay:
     """Each facility's figures on each day: the days a week ago or more read from the stored
-    figures (counted once, then every night again for a year), the others counted now."""
+    figures (counted once, then every night again for a year); the more recent ones, today's
+    too, read from the figures counted within the last few minutes, or counted now."""
     ids = list(facility_ids)
     wanted = list(dict.fromkeys(days))
     past = [day for day in wanted if figures.settled(day, today)]
     stored = figures.ended(KIND, ids, past, count)
+    recent = figures.recent(KIND, ids, [day for day in wanted if day not in stored], count)
     found = {
-        day: {pk: HealthIndicators(**values) for pk, values in stored[day].items()} for day in past
+        day: {pk: HealthIndicators(**values) for pk, values in by_pk.items()}
+        for day, by_pk in (stored | recent.figures).items()
     }
-    for day in wanted:
-        if day not in found:
-            found[day] = indicators(ids, day)
-    return found
+    return HealthByDay({day: found[day] for day in wanted}, recent.counted_at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -53,15 +54,22 @@ def _month_ends(today: dt.date, count: int) -> list[dt.date]:
     return list(reversed(ends))
 
 
-def _health_over_months(
-    pks: list[int], today: dt.date
-) -> tuple[list[dict[str, Any]], Any, dict[int, HealthIndicators]]:
+@dataclass(frozen=True)
+class HealthOverMonths:
+    rows: list[dict[str, Any]]
+    chart: Any
+    today: dict[int, HealthIndicators]  # today's figures of each facility
+    counted_at: dt.datetime | None  # when the recent figures were counted
+
+
+def _health_over_months(pks: list[int], today: dt.date) -> HealthOverMonths:
     """Per month end (then today): measured share, below -2 SD, immunisations overdue, summed
     over the facilities; their chart; and today's figures of each facility. Past month ends
-    are read from the stored figures."""
+    are read from the stored figures, today's from those counted a few minutes ago."""
     rows: list[dict[str, Any]] = []
     ends = _month_ends(today, HEALTH_MONTHS)
-    by_day = health_figures_on(pks, ends, today)
+    health = health_figures_on(pks, ends, today)
+    by_day = health.days
     for end in ends:
         figures = by_day[end].values()
         inside = sum(f.children_inside for f in figures)
@@ -85,7 +93,7 @@ def _health_over_months(
             Series(_("Immunisation overdue"), [r["overdue"] for r in rows]),
         ],
     )
-    return rows, chart, by_day[today]
+    return HealthOverMonths(rows, chart, by_day[today], health.counted_at)
 
 
 @login_required
@@ -98,7 +106,8 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     overviews = queries.overview(user, today)
     pks = [o.facility.pk for o in overviews]
-    health_rows, health_chart, health_now = _health_over_months(pks, today)
+    health = _health_over_months(pks, today)
+    health_now = health.today
     months = queries.months_back(today)
     last_month = months[-1]
     children_chart = column_chart(
@@ -168,8 +177,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "children_chart": children_chart,
             "checklist_chart": checklist_chart,
             "health_available": available(),
-            "health_rows": health_rows,
-            "health_chart": health_chart,
+            "health_rows": health.rows,
+            "health_chart": health.chart,
+            "health_counted_at": health.counted_at,
+            "recent_minutes": settings.KOMAR_FIGURES_RECENT_MINUTES,
             "work": work.my_work(user, today, HOME_WORK_ROWS),
             "may_monitor": may_monitor(user),
             "today": today,
@@ -215,8 +226,8 @@ def facility_page(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         top=100,
         suffix="%",
     )
-    followed = queries.children_to_follow(facility)
-    health_rows, health_chart, _now = _health_over_months([facility.pk], today)
+    followed, followed_total = queries.children_to_follow(facility, FOLLOWED_SHOWN)
+    health = _health_over_months([facility.pk], today)
     do_log_list_view(
         actor=user,
         name=f"monitoring:facility:{facility.pk}",
@@ -249,14 +260,13 @@ def facility_page(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 c.checklist.period == this_quarter for c in overview.checklists
             ),
             "this_quarter": this_quarter,
-            "followed": [
-                (r, [rule_by_code(f.rule_code) for f in r.findings])
-                for r in followed[:FOLLOWED_SHOWN]
-            ],
-            "followed_total": len(followed),
+            "followed": [(r, [rule_by_code(f.rule_code) for f in r.findings]) for r in followed],
+            "followed_total": followed_total,
             "health_available": available(),
-            "health_rows": health_rows,
-            "health_chart": health_chart,
+            "health_rows": health.rows,
+            "health_chart": health.chart,
+            "health_counted_at": health.counted_at,
+            "recent_minutes": settings.KOMAR_FIGURES_RECENT_MINUTES,
             "may_monitor": may_monitor(user),
             "today": today,
             "settled_days": settings.KOMAR_FIGURES_SETTLED_DAYS,

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import get_language
 
 from komar.accounts.models import User
 from komar.cases.access import facility_ids, scope_ids
 from komar.cases.models import Child, Finding
+from komar.facilities import figures
 from komar.facilities.models import Facility
 from komar.monitoring.access import children_inside_facility, facilities_for, may_monitor
 from komar.monitoring.models import (
@@ -93,9 +94,40 @@ class FacilityOverview:
         return done[-1] if done else None
 
 
+# How many children live inside each facility now, and how many of them have an open flag:
+# stored for a few minutes (`komar.facilities.figures.recent`), as today's health figures, so
+# that a monitor's pages do not count the children of every facility on every request. Not
+# installed for the nightly refresh: it counts the children inside now, so a stored row is of
+# no use the next day, and the refresh forgets it.
+INSIDE_KIND = "monitoring.inside/1"
+
+
+def count_inside(facility_ids: list[int], on: dt.date) -> dict[int, dict[str, int]]:
+    """The children inside each facility now, and those with an open flag (two queries; `on`
+    is today: only the stored row's key)."""
+    found = {pk: {"children_inside": 0, "flagged_children": 0} for pk in facility_ids}
+    inside = children_inside_facility(facility_ids)
+    for facility_id, n in (
+        inside.values_list("current_placement__facility_id")
+        .annotate(n=Count("pk"))
+        .values_list("current_placement__facility_id", "n")
+    ):
+        found[facility_id]["children_inside"] = n
+    flagged = (
+        inside.filter(_open_flag())
+        .values_list("current_placement__facility_id")
+        .annotate(n=Count("pk"))
+        .values_list("current_placement__facility_id", "n")
+    )
+    for facility_id, n in flagged:
+        found[facility_id]["flagged_children"] = n
+    return found
+
+
 def overview(user: User, today: dt.date) -> list[FacilityOverview]:
     """Her facilities, each with its snapshots of the last twelve months, its checklists and
-    how many children are inside (with an open flag). Five queries."""
+    how many children are inside (with an open flag), as counted within the last few minutes.
+    Four queries when those are stored."""
     facilities = list(facilities_for(user))
     pks = [f.pk for f in facilities]
     found = {f.pk: FacilityOverview(f) for f in facilities}
@@ -106,21 +138,10 @@ def overview(user: User, today: dt.date) -> list[FacilityOverview]:
         Checklist.objects.filter(facility_id__in=pks).order_by("period")
     ):
         found[result.checklist.facility_id].checklists.append(result)
-    inside = children_inside_facility(pks)
-    for facility_id, n in (
-        inside.values_list("current_placement__facility_id")
-        .annotate(n=Count("pk"))
-        .values_list("current_placement__facility_id", "n")
-    ):
-        found[facility_id].children_inside = n
-    flagged = (
-        inside.filter(_open_flag())
-        .values_list("current_placement__facility_id")
-        .annotate(n=Count("pk"))
-        .values_list("current_placement__facility_id", "n")
-    )
-    for facility_id, n in flagged:
-        found[facility_id].flagged_children = n
+    counts = figures.recent(INSIDE_KIND, pks, [today], count_inside).figures.get(today, {})
+    for facility_id, values in counts.items():
+        found[facility_id].children_inside = values["children_inside"]
+        found[facility_id].flagged_children = values["flagged_children"]
     return list(found.values())
 
 
@@ -136,21 +157,25 @@ class FollowedChild:
     findings: list[Finding]
 
 
-def children_to_follow(facility: Facility) -> list[FollowedChild]:
-    """The children inside the facility with an open flag, the most urgent first (two
-    queries): what the minimal view shows, no name."""
+def children_to_follow(facility: Facility, count: int) -> tuple[list[FollowedChild], int]:
+    """The `count` most urgent children inside the facility with an open flag (by their most
+    urgent flag, then the eldest first), with their open flags, and how many there are in all
+    (three queries, whatever the number of children): what the minimal view shows, no name."""
     flagged = children_inside_facility([facility.pk]).filter(_open_flag())
-    children = list(flagged.select_related("mother").order_by("date_of_birth", "pk"))
+    urgency = Finding.objects.filter(child=OuterRef("pk"), resolved_at__isnull=True)
+    children = list(
+        flagged.select_related("mother")
+        .annotate(urgency=Subquery(urgency.order_by("priority").values("priority")[:1]))
+        .order_by("urgency", "date_of_birth", "pk")[:count]
+    )
     findings: dict[int, list[Finding]] = defaultdict(list)
-    # A subquery, not a list of ids: a facility may hold more children than SQLite takes
-    # parameters.
     for finding in Finding.objects.filter(
-        child__in=flagged.values("pk"), resolved_at__isnull=True
+        child__in=[c.pk for c in children], resolved_at__isnull=True
     ).order_by("priority", "rule_code"):
         assert finding.child_id is not None
         findings[finding.child_id].append(finding)
-    rows = [FollowedChild(c, findings[c.pk]) for c in children]
-    return sorted(rows, key=lambda r: (min(f.priority for f in r.findings), r.child.date_of_birth))
+    total = flagged.count() if len(children) == count else len(children)
+    return [FollowedChild(c, findings[c.pk]) for c in children], total
 
 
 # "My work".

@@ -69,3 +69,74 @@ def test_a_period_settles_a_week_after_it_ended(settings):
     end = dt.date(2026, 2, 28)
     assert not figures.settled(end, dt.date(2026, 3, 7))
     assert figures.settled(end, dt.date(2026, 3, 8))
+
+
+@pytest.mark.django_db
+def test_recent_figures_are_read_for_some_minutes_then_counted_again(
+    counter, settings, time_machine, django_assert_num_queries
+):
+    state, count = counter
+    settings.KOMAR_FIGURES_RECENT_MINUTES = 10
+    now = dt.datetime(2026, 2, 3, 4, tzinfo=dt.UTC)
+    time_machine.move_to(now, tick=False)
+    a = Facility.objects.order_by("pk").first()
+    assert a is not None
+    assert figures.recent("test.kind", [a.pk], [], count) == figures.Recent({}, None)
+    found = figures.recent("test.kind", [a.pk], [FEB], count)
+    assert found == figures.Recent({FEB: {a.pk: {"women": 1, "day": 1}}}, now)
+    state["n"] = 2
+    time_machine.move_to(now + dt.timedelta(minutes=9), tick=False)
+    with django_assert_num_queries(1):  # counted 9 minutes ago: read
+        assert figures.recent("test.kind", [a.pk], [FEB], count).figures[FEB][a.pk]["women"] == 1
+    later = now + dt.timedelta(minutes=11)
+    time_machine.move_to(later, tick=False)
+    found = figures.recent("test.kind", [a.pk], [FEB], count)
+    assert found == figures.Recent({FEB: {a.pk: {"women": 2, "day": 1}}}, later)
+    (row,) = FacilityFigures.objects.filter(kind="test.kind")  # updated, not stored twice
+    assert row.values["women"] == 2 and row.computed_at == later
+    # Periods that ended read whatever is stored, however old.
+    time_machine.move_to(later + dt.timedelta(days=30), tick=False)
+    with django_assert_num_queries(1):
+        assert figures.ended("test.kind", [a.pk], [FEB], count)[FEB][a.pk]["women"] == 2
+
+
+@pytest.mark.django_db
+def test_every_minute_the_recent_figures_are_counted_again_before_they_go_stale(
+    counter, settings, time_machine, monkeypatch
+):
+    state, count = counter
+    monkeypatch.setitem(figures.KINDS, "test.now", count)
+    monkeypatch.setattr(figures, "NOW_KINDS", {"test.now"})
+    settings.KOMAR_FIGURES_RECENT_MINUTES = 10
+    settings.KOMAR_FIGURES_SETTLED_DAYS = 7
+    today = dt.date(2026, 3, 20)
+    now = dt.datetime(2026, 3, 20, 3, tzinfo=dt.UTC)
+    time_machine.move_to(now, tick=False)
+    a = Facility.objects.order_by("pk").first()
+    assert a is not None
+    week_ago, month_ago = today - dt.timedelta(days=5), today - dt.timedelta(days=30)
+    figures.recent("test.kind", [a.pk], [today, week_ago], count)
+    figures.ended("test.kind", [a.pk], [month_ago], count)
+    figures.recent("test.now", [a.pk], [today], count)
+    state["n"] = 7
+    time_machine.move_to(now + dt.timedelta(minutes=7), tick=False)
+    assert figures.refresh_recent(today) == []  # counted 7 minutes ago: not yet
+    time_machine.move_to(now + dt.timedelta(minutes=8), tick=False)
+    out = StringIO()
+    call_command("refresh_figures", "--recent", stdout=out)
+    assert "3 periods counted again" in out.getvalue()  # today twice, 5 days ago
+    women = {
+        (kind, on): values["women"]
+        for kind, on, values in FacilityFigures.objects.values_list("kind", "on", "values")
+    }
+    assert women == {
+        ("test.kind", today): 7,
+        ("test.kind", week_ago): 7,
+        ("test.kind", month_ago): 1,  # settled: only the night counts it again
+        ("test.now", today): 7,
+    }
+    # The next night forgets the figures of the present older than today.
+    time_machine.move_to(now + dt.timedelta(days=1), tick=False)
+    figures.refresh(today + dt.timedelta(days=1), 400)
+    assert not FacilityFigures.objects.filter(kind="test.now").exists()
+    assert FacilityFigures.objects.filter(kind="test.kind").count() == 3

@@ -153,7 +153,9 @@ def test_my_work_lists_last_months_snapshot_until_it_is_completed(monitor, siem_
     assert "Every snapshot of last month is completed." in page
 
 
-def test_a_child_without_an_open_flag_is_not_listed(monitor, sophea, siem_reap) -> None:
+def test_a_child_without_an_open_flag_is_not_listed(
+    monitor, sophea, siem_reap, time_machine, settings
+) -> None:
     from django.utils import timezone
 
     from komar.cases.models import Finding
@@ -165,7 +167,12 @@ def test_a_child_without_an_open_flag_is_not_listed(monitor, sophea, siem_reap) 
     assert [r.child for r, _rules in page.context["followed"]] == [child]
     Finding.objects.filter(child=child).update(resolved_at=timezone.now())
     page = client_for(monitor).get(f"/monitoring/facilities/{siem_reap.code}/")
-    assert page.context["followed"] == []
+    assert page.context["followed"] == []  # the list is read as it is
+    # The counts, as counted within the last few minutes, then again.
+    assert page.context["overview"].flagged_children == 1
+    settings.KOMAR_FIGURES_RECENT_MINUTES = 10
+    time_machine.move_to(NOW + dt.timedelta(minutes=11), tick=False)
+    page = client_for(monitor).get(f"/monitoring/facilities/{siem_reap.code}/")
     assert page.context["overview"].flagged_children == 0
     assert page.context["overview"].children_inside == 1
 
@@ -202,10 +209,78 @@ def test_the_health_of_past_months_is_read_from_the_stored_figures(monitor, siem
     client = client_for(monitor)
     first = client.get("/monitoring/")
     stored = FacilityFigures.objects.filter(kind=health_figures.KIND, facility=siem_reap)
-    settled = [d for d in _month_ends(TODAY, 6) if d < TODAY - dt.timedelta(days=7)]
-    assert sorted(stored.values_list("on", flat=True)) == settled
+    # Every month end is stored, today's too (for a few minutes: see the next test).
+    assert sorted(stored.values_list("on", flat=True)) == _month_ends(TODAY, 6)
     with CaptureQueriesContext(connection) as again:
         second = client.get("/monitoring/")
     assert second.context["health_rows"] == first.context["health_rows"]
-    # Today's figures and any month end within the week are counted; the others read at once.
-    assert sum("health_measurement" in q["sql"] for q in again.captured_queries) <= 2
+    assert not any("health_measurement" in q["sql"] for q in again.captured_queries)
+
+
+def test_todays_health_is_counted_once_for_some_minutes_and_the_page_says_when(
+    monitor, sokha, siem_reap, sophea, time_machine, settings
+):
+    settings.KOMAR_FIGURES_RECENT_MINUTES = 10
+    first = client_for(monitor).get("/monitoring/")
+    assert first.context["health_rows"][-1]["inside"] == 1
+    assert "Today's figures were counted at" in first.content.decode()
+    register(sokha, siem_reap, name_latin="Chan Dara", children=[child_inside()])
+    # Within the ten minutes, the page shows what was counted, and says when.
+    time_machine.move_to(NOW + dt.timedelta(minutes=9), tick=False)
+    soon = client_for(monitor).get("/monitoring/")
+    assert soon.context["health_rows"][-1]["inside"] == 1
+    assert soon.context["health_counted_at"] == NOW
+    # After them, counted again (the stored row updated, not a second one).
+    time_machine.move_to(NOW + dt.timedelta(minutes=11), tick=False)
+    later = client_for(monitor).get("/monitoring/")
+    assert later.context["health_rows"][-1]["inside"] == 2
+    assert later.context["health_counted_at"] == NOW + dt.timedelta(minutes=11)
+    facility_page = client_for(monitor).get(f"/monitoring/facilities/{siem_reap.code}/")
+    assert facility_page.context["health_rows"][-1]["inside"] == 2
+
+
+def test_with_no_minutes_todays_health_is_counted_on_every_request(
+    monitor, sokha, siem_reap, sophea, settings
+):
+    settings.KOMAR_FIGURES_RECENT_MINUTES = 0
+    client = client_for(monitor)
+    assert client.get("/monitoring/").context["health_rows"][-1]["inside"] == 1
+    register(sokha, siem_reap, name_latin="Chan Dara", children=[child_inside()])
+    again = client.get("/monitoring/")
+    assert again.context["health_rows"][-1]["inside"] == 2
+    assert "Today's figures were counted at" not in again.content.decode()
+
+
+def test_the_most_urgent_flag_comes_first_then_the_eldest_child(
+    monitor, sokha, sophea, siem_reap, django_assert_max_num_queries
+) -> None:
+    from komar.cases.models import Finding
+    from komar.monitoring.queries import children_to_follow
+
+    other = register(
+        sokha, siem_reap, name_latin="Chan Dara", children=[child_inside(dt.date(2025, 6, 1))]
+    )
+    elder = sophea.children.get(name_latin="Sok Vichet")  # born 2025-01-15
+    younger = other.children.get()
+    for child, priority, code in ((elder, 1, "warn"), (younger, 0, "danger"), (elder, 0, "x")):
+        Finding.objects.create(
+            rule_code=code,
+            rule_version=1,
+            priority=priority,
+            mother=child.mother,
+            child=child,
+            organisation=sokha.organisation,
+            facility=siem_reap,
+        )
+    with django_assert_max_num_queries(3):
+        rows, total = children_to_follow(siem_reap, 5)
+    # Both have a danger flag: the elder first; each child's flags the most urgent first.
+    assert [r.child for r in rows] == [elder, younger]
+    for row in rows:
+        assert [f.priority for f in row.findings] == sorted(f.priority for f in row.findings)
+    assert {"x", "warn"} <= {f.rule_code for f in rows[0].findings}
+    assert total == 2
+    # Without her danger flag, the elder comes after the younger one's.
+    Finding.objects.filter(child=elder, priority=0).delete()
+    rows, total = children_to_follow(siem_reap, 1)
+    assert [r.child for r in rows] == [younger] and total == 2
