@@ -21,7 +21,7 @@ from komar.accounts.models import Role, User
 from komar.cases.access import facility_ids, scope, scope_ids
 from komar.cases.models import CustodyEpisode, Mother
 from komar.facilities.models import Facility
-from komar.legal.eligibility import eligible
+from komar.legal.eligibility import SCREENED_STATUSES, eligible
 from komar.legal.models import Application, CourtReport, Hearing, LegalCase, Measure, Screening
 from komar.legal.report_actions import REVIEWER_ROLES
 from komar.lib.dates import add_months
@@ -120,8 +120,11 @@ def women_to_screen(user: User, today: dt.date) -> QuerySet[Mother]:
         | (Q(episode__end_reason=CustodyEpisode.EndReason.TRANSFERRED) & ~Exists(released_since)),
         mother=OuterRef("pk"),
     )
+    # Her scope read from the women's indexes, those of the statuses screened only (the
+    # indexes hold both columns; `eligible` asks the same of every row).
+    own = Q(legal_status__in=SCREENED_STATUSES, is_closed=False)
     return (
-        eligible(Mother.objects.filter(scope_ids(user, "pk")), today)
+        eligible(Mother.objects.filter(scope_ids(user, "pk", mothers=own)), today)
         .filter(~Exists(screened))
         .only(*_NAMES, "admitted_on", "legal_status", "is_pregnant", "is_breastfeeding")
         .order_by("admitted_on", "pk")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet, Window
 
 from komar.accounts.models import User
 from komar.assessments.actions import APPROVER_ROLES
@@ -173,11 +173,10 @@ class Capped(Generic[M]):
 
 
 def capped(queryset: QuerySet[M], count: int) -> Capped[M]:
-    """The first `count` rows (one query), and the total: counted only when there are more."""
-    rows = list(queryset[: count + 1])
-    if len(rows) <= count:
-        return Capped(rows, len(rows))
-    return Capped(rows[:count], queryset.count())
+    """The first `count` rows and how many there are in all, in one query: the total is a
+    window over the rows the list orders anyway (`COUNT(*) OVER ()`), not a second pass."""
+    rows = list(queryset.annotate(capped_total=Window(Count("pk")))[:count])
+    return Capped(rows, rows[0].capped_total if rows else 0)
 
 
 def capped_by_keys(
