@@ -94,6 +94,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with select boxes written in Python (komar/lib/forms_renderer.py).
+FORM_RENDERER = "komar.lib.forms_renderer.Renderer"
+
 # Database: SQLite (WAL) by default, PostgreSQL through KOMAR_DATABASE_URL.
 DATA_DIR = Path(env_str("KOMAR_DATA_DIR", str(PROJECT_DIR / "var")))
 _database_url = env_secret("KOMAR_DATABASE_URL")  # or KOMAR_DATABASE_URL_FILE: it holds a password
