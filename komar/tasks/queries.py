@@ -12,14 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Count, Model, Q, QuerySet, Window
+from django.db.models import Count, Model, QuerySet, Window
 
 from komar.accounts.models import User
 from komar.assessments.actions import APPROVER_ROLES
 from komar.assessments.models import Assessment, Determination
 from komar.cases.access import scope
 from komar.cases.models import Finding
-from komar.cases.queries import disjoint_scope
+from komar.cases.queries import open_findings_halves
 from komar.counselling.models import CounsellingSession
 from komar.legal import queries as legal
 from komar.lib.paging import with_rows
@@ -96,15 +96,7 @@ def assessments_returned_to(user: User) -> QuerySet[Assessment]:
 
 
 def _open_halves(user: User, rule: Rule | None = None) -> list[QuerySet[Finding]]:
-    """Her open flags (of one rule, if given), one queryset per half of her scope
-    (`disjoint_scope`), through the copies of the woman's scope columns that each finding
-    carries: each half is served by its own index (a partial index of the open flags, or the
-    women of her organisation's grants), where an OR of the halves reads every open flag."""
-    condition = Q(resolved_at__isnull=True)
-    if rule is not None:
-        condition &= Q(rule_code=rule.code)
-    halves = disjoint_scope(user, each=condition, mother="mother_id")
-    return [Finding.objects.filter(half).order_by() for half in halves]
+    return open_findings_halves(user, None if rule is None else rule.code)
 
 
 def count_findings(user: User, rule: Rule | None = None) -> int:

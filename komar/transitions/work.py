@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from komar.accounts.models import User
-from komar.cases.access import scope, scope_ids
+from komar.cases.access import scope
 from komar.cases.models import Child, Placement
+from komar.cases.queries import open_findings_halves
 from komar.lib.dates import earliest_birth_date_reaching_on_or_after
 from komar.lib.urls import link
 from komar.lib.work import WorkList, WorkRow, first
@@ -28,34 +29,60 @@ from komar.transitions.models import CarerAssessment, FollowUpVisit, TransitionP
 SOON_DAYS = 14  # a review or a visit shows this many days before it is due
 
 
-def _children_needing_plans(user: User, today: dt.date) -> Q:
+# The flag raised on a child inside near her stay limit (or her mother's release) with no plan
+# begun: its stored findings are the children without a plan on "Plans to prepare".
+PLAN_NEEDED = "transition_plan_needed"
+
+
+def _needing_plans(today: dt.date, child: str = "") -> Q:
+    """A child near her stay limit, or whose mother is due for release soon (the rule
+    `transition_plan_needed`'s dates, as a condition on `child`, a path to the child)."""
     bound = earliest_birth_date_reaching_on_or_after(
         today + dt.timedelta(days=settings.KOMAR_TRANSITION_PLAN_DAYS + 1),
         settings.KOMAR_CHILD_STAY_LIMIT_MONTHS,
     )
     release_by = today + dt.timedelta(days=settings.KOMAR_TRANSITION_RELEASE_DAYS)
-    return Q(date_of_birth__lt=bound) | Q(
-        mother__latest_episode__ended_on__isnull=True,
-        mother__latest_episode__expected_release_date__lte=release_by,
+    return Q(**{f"{child}date_of_birth__lt": bound}) | Q(
+        **{
+            f"{child}mother__latest_episode__ended_on__isnull": True,
+            f"{child}mother__latest_episode__expected_release_date__lte": release_by,
+        }
     )
 
 
 def plans_to_prepare(user: User, today: dt.date, count: int) -> WorkList:
-    # Her scope read from the women's indexes, those with a child inside only (`scope_ids`).
-    children = (
-        Child.objects.filter(scope_ids(user, mothers=Q(children_inside__gt=0)))
-        .filter(current_placement__kind=Placement.Kind.WITH_MOTHER)
-        .filter(_children_needing_plans(user, today))
+    """The children inside near the limit (or their mother's release) whose plan is not written
+    and submitted yet, the eldest first: those with no plan begun are the open flags
+    `transition_plan_needed` (stored, through the indexes of her scope's halves); those with a
+    draft, or a plan returned to be reworked, are read from the plans in those states. Three
+    queries, none of which reads her whole caseload."""
+    halves = [h.values_list("born_on", "child_id") for h in open_findings_halves(user, PLAN_NEEDED)]
+    first_half, *others = halves
+    keys = set(first_half.union(*others, all=True).order_by("born_on", "child_id")[: count + 1])
+    begun = (
+        TransitionPlan.objects.filter(
+            scope(user, "mother__"),
+            _needing_plans(today, "child__"),
+            status__in=[TransitionPlan.Status.DRAFT, TransitionPlan.Status.RETURNED],
+            mother__is_closed=False,
+            child__current_placement__kind=Placement.Kind.WITH_MOTHER,
+        )
         .exclude(
-            transition_plans__status__in=[
+            child__transition_plans__status__in=[
                 TransitionPlan.Status.SUBMITTED,
                 TransitionPlan.Status.APPROVED,
             ]
         )
-        .only("code", "name_km", "name_latin", "date_of_birth")
-        .order_by("date_of_birth", "pk")[: count + 1]
+        .order_by("child__date_of_birth", "child_id")
+        .values_list("child__date_of_birth", "child_id")
+        .distinct()[: count + 1]
     )
-    rows, more = first(children, count)
+    keys.update(begun)
+    ids = [pk for _born, pk in sorted(keys)[: count + 1]]
+    children = Child.objects.filter(pk__in=ids).only(
+        "code", "name_km", "name_latin", "date_of_birth"
+    )
+    rows, more = first(sorted(children, key=lambda c: (c.date_of_birth, c.pk)), count)
     return WorkList(
         key="transition-plans",
         title=gettext_lazy("Transition plans to prepare"),

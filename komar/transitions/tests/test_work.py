@@ -10,10 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from komar.accounts.models import User
+from komar.cases.models import Finding
 from komar.conftest import client_for
+from komar.lib.urls import link
 from komar.transitions import actions, work
 from komar.transitions.tests.factories import (
     FAR_BORN,
+    NEAR_BORN,
     NOON_IN_PHNOM_PENH,
     TODAY,
     URGENT_BORN,
@@ -126,3 +129,53 @@ def test_my_work_shows_the_lists(sokha, siem_reap) -> None:
     woman(sokha, siem_reap, born=URGENT_BORN)
     html = client_for(sokha).get(reverse("tasks:my_work")).content.decode()
     assert 'id="work-transition-plans"' in html and "Sok Vichet" in html
+
+
+def test_a_plan_begun_or_returned_stays_on_the_list_the_eldest_first(
+    sokha, dara, siem_reap
+) -> None:
+    # Three children near the limit: no plan begun (the stored flag), a draft, a plan returned.
+    _m, flagged = woman(sokha, siem_reap, born=NEAR_BORN, name_latin="Flagged", name_km="ក")
+    _m, drafted = woman(sokha, siem_reap, born=URGENT_BORN, name_latin="Drafted", name_km="ខ")
+    m3, returned = woman(
+        sokha, siem_reap, born=dt.date(2023, 9, 1), name_latin="Returned", name_km="គ"
+    )
+
+    def children(rows):
+        return [r.url for r in rows]
+
+    def urls(*kids):
+        return [link("transitions:plan_open", kid.code) for kid in kids]
+
+    actions.do_start_plan(drafted, actor=sokha, today=TODAY)
+    plan = actions.do_submit_plan(
+        written_plan(returned, sokha, approved_carer(m3, sokha, dara, returned)), actor=sokha
+    )
+    actions.do_decide_plan(plan, approve=False, comments="Say who visits.", actor=dara)
+    rows = lists(sokha)["transition-plans"].rows
+    assert children(rows) == urls(drafted, returned, flagged)
+    assert Finding.objects.filter(
+        rule_code=work.PLAN_NEEDED, child=flagged, resolved_at__isnull=True
+    ).exists()
+    # The first rows only, and whether there are more.
+    first_two = work.plans_to_prepare(sokha, TODAY, 2)
+    assert children(first_two.rows) == urls(drafted, returned)
+    assert first_two.more
+    assert not work.plans_to_prepare(sokha, TODAY, 3).more
+
+
+def test_a_child_whose_mother_leaves_soon_needs_a_plan_too(sokha, siem_reap) -> None:
+    mother, _child = woman(sokha, siem_reap, born=FAR_BORN)
+    assert lists(sokha).get("transition-plans") is None or not lists(sokha)["transition-plans"].rows
+    episode = mother.latest_episode
+    from komar.cases.actions import do_change_episode
+
+    do_change_episode(
+        episode,
+        {"expected_release_date": TODAY + dt.timedelta(days=20)},
+        expected_version=episode.version,
+        actor=sokha,
+    )
+    assert [r.text for r in lists(sokha)["transition-plans"].rows] == [
+        "Sok Vichet: plan where she will live"
+    ]
