@@ -20,7 +20,7 @@ class Options(forms.Form):
     grouped = forms.ChoiceField(
         choices=[
             ("", "---"),
-            ("Inside", [("with_mother", _("With her mother inside")), ("x", "X")]),
+            ("Inside", [("with_mother", _("A child inside")), ("x", "X")]),
             ("Outside", [("kin", "Kinship care")]),
         ]
     )
