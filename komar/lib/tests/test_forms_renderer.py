@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -33,6 +36,14 @@ class Options(forms.Form):
         ),
     )
     yes_no = forms.NullBooleanField()
+    # Labels that are not strings are localised, as `{{ label }}` localises them.
+    dated = forms.ChoiceField(
+        choices=[
+            ("d", dt.date(2026, 12, 2)),
+            ("n", Decimal("1234.5")),
+            (dt.date(2026, 1, 1), [("t", dt.datetime(2026, 1, 1, 1, 30, tzinfo=dt.UTC))]),
+        ]
+    )
     empty = forms.ChoiceField(choices=[])
 
 
