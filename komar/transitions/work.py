@@ -2,8 +2,8 @@
 (supervisors), plans to review, follow-up visits due, and (for supervisors, the escalation)
 children living in a residential institution.
 
-Each list is one query through the woman's scope, sliced to `count + 1`.
-"""
+Each list is one query through the woman's scope, sliced to `count + 1`, but for the plans to
+prepare (three: the stored flags, the plans begun, the children listed)."""
 
 from __future__ import annotations
 
@@ -78,7 +78,8 @@ def plans_to_prepare(user: User, today: dt.date, count: int) -> WorkList:
         .distinct()[: count + 1]
     )
     keys.update(begun)
-    ids = [pk for _born, pk in sorted(keys)[: count + 1]]
+    # Each child once, even if a stored birth date lagged behind her record's.
+    ids = list(dict.fromkeys(pk for _born, pk in sorted(keys)))[: count + 1]
     children = Child.objects.filter(pk__in=ids).only(
         "code", "name_km", "name_latin", "date_of_birth"
     )

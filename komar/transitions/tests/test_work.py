@@ -179,3 +179,18 @@ def test_a_child_whose_mother_leaves_soon_needs_a_plan_too(sokha, siem_reap) -> 
     assert [r.text for r in lists(sokha)["transition-plans"].rows] == [
         "Sok Vichet: plan where she will live"
     ]
+
+
+def test_a_child_is_listed_once_even_when_her_stored_flag_lags_behind(sokha, siem_reap) -> None:
+    # Her flag edited outside the actions (reopened, with another birth date) while her plan is
+    # begun: she is in both sources, listed once.
+    _m, child = woman(sokha, siem_reap, born=URGENT_BORN)
+    woman(sokha, siem_reap, born=NEAR_BORN, name_latin="Next", name_km="ក")
+    actions.do_start_plan(child, actor=sokha, today=TODAY)
+    Finding.objects.filter(rule_code=work.PLAN_NEEDED, child=child).update(
+        resolved_at=None, resolution="", born_on=URGENT_BORN - dt.timedelta(days=3)
+    )
+    found = work.plans_to_prepare(sokha, TODAY, 1)
+    assert [r.url for r in found.rows] == [link("transitions:plan_open", child.code)]
+    assert found.more  # the next child is not crowded out by her second key
+    assert len(work.plans_to_prepare(sokha, TODAY, 20).rows) == 2
