@@ -123,8 +123,12 @@ def _limit_facts(f: TransitionFacts) -> Facts:
     return facts
 
 
+# Its open findings are also "My work"'s children without a plan begun (`work.plans_to_prepare`).
+PLAN_NEEDED = "transition_plan_needed"
+
+
 @RULES.rule(
-    "transition_plan_needed",
+    PLAN_NEEDED,
     version=1,
     title=_("A transition plan is needed"),
     standard=_(

@@ -25,13 +25,9 @@ from komar.lib.urls import link
 from komar.lib.work import WorkList, WorkRow, first
 from komar.transitions.access import is_supervisor
 from komar.transitions.models import CarerAssessment, FollowUpVisit, TransitionPlan
+from komar.transitions.rules import PLAN_NEEDED
 
 SOON_DAYS = 14  # a review or a visit shows this many days before it is due
-
-
-# The flag raised on a child inside near her stay limit (or her mother's release) with no plan
-# begun: its stored findings are the children without a plan on "Plans to prepare".
-PLAN_NEEDED = "transition_plan_needed"
 
 
 def _needing_plans(today: dt.date, child: str = "") -> Q:
