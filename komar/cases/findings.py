@@ -8,6 +8,9 @@ fire are resolved (and a new version of a rule resolves the old version's findin
 its own). The daily `refresh_findings` command does the same for every woman, so that rules
 that depend on the date (a limit approaching, a review falling due) stay current; its
 `--check` mode reports any stored finding that differs from a fresh evaluation.
+
+The rule sets' deadlines (`komar.lib.rules.Deadline`) are evaluated from the same facts and
+stored the same way (`Deadline`), with no history: set, moved or deleted.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from komar.cases.models import Child, Finding, Mother
+from komar.cases.models import Child, Deadline, Finding, Mother
 from komar.lib import rules as engine
 
 Key = tuple[str, int, int | None]  # rule code, mother id, child id (None: about the woman)
@@ -49,6 +52,34 @@ class Expected:
         return [name for name, value in wanted.items() if getattr(stored, name) != value]
 
 
+@dataclass(frozen=True)
+class ExpectedDeadline:
+    code: str
+    mother_id: int
+    child_id: int | None
+    facility_id: int | None
+    organisation_id: int
+    born_on: dt.date | None
+    due_on: dt.date
+
+    def differs_from(self, stored: Deadline) -> list[str]:
+        wanted = {
+            "facility_id": self.facility_id,
+            "organisation_id": self.organisation_id,
+            "born_on": self.born_on,
+            "due_on": self.due_on,
+        }
+        return [name for name, value in wanted.items() if getattr(stored, name) != value]
+
+
+@dataclass
+class Expectation:
+    """A fresh evaluation: the findings and the deadlines, by rule (or deadline) and subject."""
+
+    findings: dict[Key, Expected] = field(default_factory=dict)
+    deadlines: dict[Key, ExpectedDeadline] = field(default_factory=dict)
+
+
 @dataclass
 class Difference:
     """What a refresh changed, or (in check mode) would change."""
@@ -56,18 +87,37 @@ class Difference:
     raised: list[Expected] = field(default_factory=list)
     updated: list[tuple[Finding, list[str]]] = field(default_factory=list)
     resolved: list[Finding] = field(default_factory=list)
+    deadlines_set: list[ExpectedDeadline] = field(default_factory=list)
+    deadlines_moved: list[tuple[Deadline, list[str]]] = field(default_factory=list)
+    deadlines_dropped: list[Deadline] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.raised or self.updated or self.resolved)
+        return bool(
+            self.raised
+            or self.updated
+            or self.resolved
+            or self.deadlines_set
+            or self.deadlines_moved
+            or self.deadlines_dropped
+        )
 
     def add(self, other: Difference) -> None:
         self.raised += other.raised
         self.updated += other.updated
         self.resolved += other.resolved
+        self.deadlines_set += other.deadlines_set
+        self.deadlines_moved += other.deadlines_moved
+        self.deadlines_dropped += other.deadlines_dropped
 
 
 def expected_findings(mother_ids: Sequence[int], today: dt.date) -> dict[Key, Expected]:
     """A fresh evaluation of every registered rule for these women and their children."""
+    return expect(mother_ids, today).findings
+
+
+def expect(mother_ids: Sequence[int], today: dt.date) -> Expectation:
+    """A fresh evaluation of every registered rule and deadline for these women and their
+    children."""
     mothers: dict[int, dict[str, Any]] = {
         m["pk"]: dict(m)
         # A closed case is out of the rules: its open findings are resolved.
@@ -81,11 +131,25 @@ def expected_findings(mother_ids: Sequence[int], today: dt.date) -> dict[Key, Ex
             "pk", "mother_id", "date_of_birth"
         )
     }
-    expected: dict[Key, Expected] = {}
+    expected = Expectation()
     with engine.shared_loads():
         for rule_set in engine.rule_sets():
             _evaluate(rule_set, mothers, children, today, expected)
     return expected
+
+
+def _subject(
+    subject: engine.Subject,
+    subject_id: int,
+    mothers: dict[int, dict[str, Any]],
+    children: dict[int, dict[str, Any]],
+) -> tuple[dict[str, Any], int | None, dt.date | None]:
+    """The woman, the child's id (None for the woman herself) and the subject's birth date."""
+    if subject == engine.CHILD:
+        child = children[subject_id]
+        return mothers[child["mother_id"]], child["pk"], child["date_of_birth"]
+    mother = mothers[subject_id]
+    return mother, None, mother["date_of_birth"]
 
 
 def _evaluate(
@@ -93,22 +157,26 @@ def _evaluate(
     mothers: dict[int, dict[str, Any]],
     children: dict[int, dict[str, Any]],
     today: dt.date,
-    expected: dict[Key, Expected],
+    expected: Expectation,
 ) -> None:
     subjects = list(children) if rule_set.subject == engine.CHILD else list(mothers)
     if not subjects:
         return
-    for fired in rule_set.evaluate(subjects, today):
-        child_id: int | None = None
-        born_on: dt.date | None
-        if rule_set.subject == engine.CHILD:
-            child = children[fired.subject_id]
-            child_id, mother = child["pk"], mothers[child["mother_id"]]
-            born_on = child["date_of_birth"]
-        else:
-            mother = mothers[fired.subject_id]
-            born_on = mother["date_of_birth"]
-        expected[(fired.rule.code, mother["pk"], child_id)] = Expected(
+    all_fired, dues = rule_set.evaluate_all(subjects, today)
+    for due in dues:
+        mother, child_id, born_on = _subject(rule_set.subject, due.subject_id, mothers, children)
+        expected.deadlines[(due.deadline.code, mother["pk"], child_id)] = ExpectedDeadline(
+            code=due.deadline.code,
+            mother_id=mother["pk"],
+            child_id=child_id,
+            facility_id=mother["facility_id"],
+            organisation_id=mother["organisation_id"],
+            born_on=born_on,
+            due_on=due.on,
+        )
+    for fired in all_fired:
+        mother, child_id, born_on = _subject(rule_set.subject, fired.subject_id, mothers, children)
+        expected.findings[(fired.rule.code, mother["pk"], child_id)] = Expected(
             rule=fired.rule,
             mother_id=mother["pk"],
             child_id=child_id,
@@ -119,9 +187,11 @@ def _evaluate(
         )
 
 
-def compare(mother_ids: Sequence[int], today: dt.date) -> tuple[Difference, dict[Key, Expected]]:
-    """How the stored open findings of these women differ from a fresh evaluation."""
-    expected = expected_findings(mother_ids, today)
+def compare(mother_ids: Sequence[int], today: dt.date) -> tuple[Difference, Expectation]:
+    """How the stored open findings and deadlines of these women differ from a fresh
+    evaluation."""
+    expectation = expect(mother_ids, today)
+    expected = expectation.findings
     stored = {
         (f.rule_code, f.mother_id, f.child_id): f
         for f in Finding.objects.filter(mother_id__in=mother_ids, resolved_at__isnull=True)
@@ -139,7 +209,26 @@ def compare(mother_ids: Sequence[int], today: dt.date) -> tuple[Difference, dict
         current = stored.get(key)
         if current is None or current.rule_version != wanted.rule.version:
             difference.raised.append(wanted)
-    return difference, expected
+    _compare_deadlines(mother_ids, expectation.deadlines, difference)
+    return difference, expectation
+
+
+def _compare_deadlines(
+    mother_ids: Sequence[int], expected: dict[Key, ExpectedDeadline], difference: Difference
+) -> None:
+    stored = {
+        (d.code, d.mother_id, d.child_id): d
+        for d in Deadline.objects.filter(mother_id__in=mother_ids)
+    }
+    for key, deadline in stored.items():
+        wanted = expected.get(key)
+        if wanted is None:
+            difference.deadlines_dropped.append(deadline)
+        else:
+            fields = wanted.differs_from(deadline)
+            if fields:
+                difference.deadlines_moved.append((deadline, fields))
+    difference.deadlines_set += [e for key, e in expected.items() if key not in stored]
 
 
 def _resolution(finding: Finding, closed: set[int]) -> str:
@@ -161,7 +250,8 @@ def refresh_findings(
     ids = sorted(set(mother_ids))
     today = today or timezone.localdate()
     now = now or timezone.now()
-    difference, expected = compare(ids, today)
+    difference, expectation = compare(ids, today)
+    expected = expectation.findings
     closed = (
         set(
             Mother.objects.filter(
@@ -198,7 +288,33 @@ def refresh_findings(
         )
         for e in difference.raised
     )
+    _store_deadlines(difference, expectation.deadlines)
     return difference
+
+
+def _store_deadlines(difference: Difference, expected: dict[Key, ExpectedDeadline]) -> None:
+    if difference.deadlines_dropped:
+        Deadline.objects.filter(pk__in=[d.pk for d in difference.deadlines_dropped]).delete()
+    changed: set[str] = set()
+    for deadline, fields in difference.deadlines_moved:
+        wanted = expected[(deadline.code, deadline.mother_id, deadline.child_id)]
+        for name in fields:
+            setattr(deadline, name, getattr(wanted, name))
+        changed.update(fields)
+    if changed:
+        Deadline.objects.bulk_update([d for d, _ in difference.deadlines_moved], sorted(changed))
+    Deadline.objects.bulk_create(
+        Deadline(
+            code=e.code,
+            mother_id=e.mother_id,
+            child_id=e.child_id,
+            facility_id=e.facility_id,
+            organisation_id=e.organisation_id,
+            born_on=e.born_on,
+            due_on=e.due_on,
+        )
+        for e in difference.deadlines_set
+    )
 
 
 def refresh_for(mother: Mother) -> None:

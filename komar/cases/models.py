@@ -890,3 +890,60 @@ class Finding(models.Model):
     def as_list(self) -> list[Finding]:
         """For templates that show one finding with the shared findings include."""
         return [self]
+
+
+class Deadline(models.Model):
+    """The date by which something is due for a child or a woman (`komar.lib.rules.Deadline`):
+    a child to measure by, an admission health check to record by.
+
+    Stored beside the findings and kept by the same refresh (the actions, in their transaction,
+    and the daily command), with copies of the woman's scope columns and of the subject's birth
+    date, so that a work list of "My work" (due within a week, the soonest first) is a range of
+    one index per half of the user's scope. Not a flag: replaced when its date changes, deleted
+    when nothing is due, with no history."""
+
+    code = models.CharField(max_length=60)
+    mother = models.ForeignKey(Mother, on_delete=models.CASCADE, related_name="deadlines")
+    # The child it is about, or empty when it is about the woman herself.
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    born_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["due_on", "born_on", "pk"]
+        indexes = [
+            # A user's deadlines of one kind, the soonest first: one index per half of the
+            # scope ("held in my facilities", "assigned to my organisation").
+            models.Index(
+                fields=["facility", "code", "due_on", "born_on"], name="deadline_facility_idx"
+            ),
+            models.Index(
+                fields=["organisation", "code", "due_on", "born_on"], name="deadline_org_idx"
+            ),
+            # The refresh of one woman's deadlines.
+            models.Index(fields=["mother"], name="deadline_mother_idx"),
+        ]
+        constraints = [
+            # One per kind and subject; the grants' half of the scope reads it by woman.
+            models.UniqueConstraint(
+                fields=["code", "mother", "child"],
+                condition=models.Q(child__isnull=False),
+                name="deadline_one_per_child",
+            ),
+            models.UniqueConstraint(
+                fields=["code", "mother"],
+                condition=models.Q(child__isnull=True),
+                name="deadline_one_per_mother",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.due_on}"

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from komar.accounts.models import User
 from komar.cases.access import mothers_for_user, scope
 from komar.cases.actions import assignable_workers
-from komar.cases.models import Child, Closure, Finding, Mother, Placement
+from komar.cases.models import Child, Closure, Deadline, Finding, Mother, Placement
 from komar.lib.dates import earliest_birth_date_reaching_on_or_after
 
 
@@ -124,6 +124,35 @@ def open_findings_halves(user: User, rule_code: str | None = None) -> list[Query
         condition &= Q(rule_code=rule_code)
     halves = disjoint_scope(user, each=condition, mother="mother_id")
     return [Finding.objects.filter(half).order_by() for half in halves]
+
+
+@dataclass(frozen=True)
+class DueRow:
+    due_on: dt.date
+    born_on: dt.date | None
+    mother_id: int
+    child_id: int | None
+
+
+def deadlines_by(user: User, code: str, by: dt.date, count: int) -> list[DueRow]:
+    """The first `count` + 1 of her deadlines of one kind (`cases.Deadline`) falling on or
+    before `by` (overdue ones included), the soonest first, then the eldest: a range of each
+    half of her scope's index (`deadline_facility_idx`, `deadline_org_idx`, or the grants read
+    by woman), merged in that order by the database. One query."""
+    if not user.can_read_cases:
+        return []
+    halves = [
+        Deadline.objects.filter(half)
+        .order_by()
+        .values_list("due_on", "born_on", "pk", "mother_id", "child_id")
+        for half in disjoint_scope(user, each=Q(code=code, due_on__lte=by), mother="mother_id")
+    ]
+    first, *others = halves
+    rows = first.union(*others, all=True).order_by("due_on", "born_on", "pk")[: count + 1]
+    return [
+        DueRow(due_on, born_on, mother_id, child_id)
+        for due_on, born_on, _pk, mother_id, child_id in rows
+    ]
 
 
 def _scope_halves(user: User, filters: dict[str, Any], today: dt.date) -> list[QuerySet[Mother]]:

@@ -280,7 +280,7 @@ class HealthCheck(_ChildRecord):
         verbose_name = _("health check at admission")
         verbose_name_plural = _("health checks at admission")
         indexes = [
-            # "My work": a child checked since her current placement began (`work.checks_due`).
+            # A child's checks, in date order (her page, and the rules' facts).
             models.Index(fields=["child", "checked_on"], name="healthcheck_child_idx"),
         ]
 

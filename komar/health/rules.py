@@ -150,4 +150,25 @@ def no_health_check(f: ChildHealth) -> Facts | None:
     }
 
 
+# The deadlines of "My work"'s health lists, stored for every child inside (not only once
+# overdue), so that the lists read "due within a week, or overdue" as a range of an index: the
+# dates the flags `not_measured` and `no_health_check` use, but that a child never measured is
+# due from the day she came inside (a first measurement is taken on admission; the flag waits
+# the whole interval before it speaks).
+MEASURE_DUE = "health_measure_due"
+CHECK_DUE = "health_check_due"
+
+
+@RULES.deadline(MEASURE_DUE)
+def measure_due(f: ChildHealth) -> dt.date | None:
+    if f.inside and f.latest is None:
+        return f.entered_on
+    return f.measure_by
+
+
+@RULES.deadline(CHECK_DUE)
+def check_due(f: ChildHealth) -> dt.date | None:
+    return f.check_by
+
+
 RULE_SETS = [RULES]

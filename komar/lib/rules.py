@@ -11,6 +11,13 @@ Facts are stored, so they are kept free of any language: a label is an English m
 `gettext_lazy` string, or a plain one) and a value is a date, a number, a word to translate
 (`Msg`), a list of words, or text typed by a person (`Text`). `shown()` renders them in the
 language of the request. Change a rule's logic → bump its version.
+
+A rule set may also name deadlines (`RuleSet.deadline`): the date by which something is due for
+a subject (a measurement, an admission health check), computed from the same facts and stored
+beside the findings (`cases.Deadline`), so that a work list on "My work" reads its first rows,
+the soonest first, from an index of the user's scope instead of her whole caseload. A deadline is
+not a flag: it has no version, no history and no "Why?"; it is replaced when its date changes
+and deleted when nothing is due.
 """
 
 from __future__ import annotations
@@ -76,6 +83,21 @@ class Rule:
         return LEVELS.index(self.level)
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A date by which something is to be done for a subject (a child to measure by, a health
+    check to record by): not a flag, but a row of a work list on "My work", stored with the
+    findings so that the list is an indexed range in the user's scope, the soonest first.
+
+    `due(facts)` returns the date, or None when nothing is to be done. A deadline that does not
+    depend on today stays put until the facts change (the actions refresh it), so the list
+    ("due within a week") is a range of dates read with today's."""
+
+    code: str
+    subject: Subject
+    due: Callable[[Any], dt.date | None] = field(repr=False, compare=False)
+
+
 @dataclass
 class RuleSet(Generic[T]):
     """The rules of one workflow over one kind of subject, and how to load their facts.
@@ -86,6 +108,7 @@ class RuleSet(Generic[T]):
     subject: Subject
     load: Callable[[Sequence[int], dt.date], dict[int, T]]
     rules: list[Rule] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
 
     def rule(
         self, code: str, *, version: int, title: str | Promise, standard: str | Promise, level: str
@@ -98,16 +121,34 @@ class RuleSet(Generic[T]):
 
         return register
 
+    def deadline(
+        self, code: str
+    ) -> Callable[[Callable[[T], dt.date | None]], Callable[[T], dt.date | None]]:
+        def register(due: Callable[[T], dt.date | None]) -> Callable[[T], dt.date | None]:
+            self.deadlines.append(Deadline(code, self.subject, due))
+            return due
+
+        return register
+
     def evaluate(self, ids: Sequence[int], today: dt.date) -> list[Fired]:
         """Every rule of the set on every subject: what fired, with the facts as stored."""
-        fired = []
+        return self.evaluate_all(ids, today)[0]
+
+    def evaluate_all(self, ids: Sequence[int], today: dt.date) -> tuple[list[Fired], list[Due]]:
+        """Every rule and deadline of the set on every subject, from one load of their facts."""
+        fired: list[Fired] = []
+        dues: list[Due] = []
         with translation.override(None):  # facts are stored as msgids, in no language
             for pk, facts in self.load(ids, today).items():
                 for r in self.rules:
                     used = r.check(facts)
                     if used is not None:
                         fired.append(Fired(r, pk, store_facts(used)))
-        return fired
+                for d in self.deadlines:
+                    on = d.due(facts)
+                    if on is not None:
+                        dues.append(Due(d, pk, on))
+        return fired, dues
 
 
 @dataclass(frozen=True)
@@ -119,6 +160,15 @@ class Fired:
     facts: StoredFacts
 
 
+@dataclass(frozen=True)
+class Due:
+    """A deadline that applies to one subject, and its date."""
+
+    deadline: Deadline
+    subject_id: int
+    on: dt.date
+
+
 _RULE_SETS: list[RuleSet[Any]] = []
 
 
@@ -126,11 +176,16 @@ def install(rule_sets: Iterable[RuleSet[Any]]) -> None:
     """Register the rule sets (called once at start-up by the composition layer)."""
     _RULE_SETS.clear()
     codes: set[str] = set()
+    deadline_codes: set[str] = set()
     for rule_set in rule_sets:
         for r in rule_set.rules:
             if r.code in codes:
                 raise ValueError(f"two rules share the code {r.code!r}")
             codes.add(r.code)
+        for d in rule_set.deadlines:
+            if d.code in deadline_codes:
+                raise ValueError(f"two deadlines share the code {d.code!r}")
+            deadline_codes.add(d.code)
         _RULE_SETS.append(rule_set)
 
 

@@ -145,13 +145,15 @@ def test_my_work_reads_a_fixed_number_of_queries(sokha, siem_reap, vichet) -> No
         measure(inside(mother), sokha, dt.date(2025, 12, 10), weight_kg=9.0)  # due 12 March
     with CaptureQueriesContext(connection) as many:
         lists = my_work(sokha, TODAY, 20)
-    assert len(many.captured_queries) == len(few.captured_queries) <= 2
+    assert len(many.captured_queries) == len(few.captured_queries) <= 3
     assert len(lists[0].rows) == 5
-    # Cut in the database: the first three, the most overdue first (measured 10 December,
-    # due 12 March) before the child never measured (due today), and the list says there are more.
+    # Cut in the database: the first three, the most overdue first: the child never measured
+    # (due since she came inside, 10 January), then those measured 10 December (due 12 March),
+    # and the list says there are more.
     first = my_work(sokha, TODAY, 3)[0]
     assert len(first.rows) == 3 and first.more
-    assert [r.on for r in first.rows] == [dt.date(2026, 3, 12)] * 3
+    assert [r.on for r in first.rows] == [dt.date(2026, 1, 10)] + [dt.date(2026, 3, 12)] * 2
+    assert str(first.rows[0].note) == "never measured" and str(first.rows[1].note) == "overdue"
 
 
 def test_my_work_is_empty_for_the_monitor_and_the_researcher(monitor, researcher, vichet) -> None:

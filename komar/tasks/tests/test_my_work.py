@@ -66,7 +66,7 @@ def test_the_number_of_queries_does_not_grow(
     # With the referrals waiting, the audit row, the legal work (five queries for a social
     # worker: test_my_work_legal.py counts them for every role) and each workflow's work lists
     # (health, transitions, monitoring: a fixed number each).
-    with django_assert_max_num_queries(28) as before:
+    with django_assert_max_num_queries(29) as before:
         load()
     for _ in range(6):
         mother = register(sokha, siem_reap, children=[child_inside()])

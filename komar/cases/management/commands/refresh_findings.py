@@ -3,7 +3,8 @@
 Run daily from a timer (see docs/deployment.md): rules that depend on the date (a limit
 approaching, a review falling due) change without any action, and a rule whose version changed
 resolves the old version's findings and raises its own. `--check` writes nothing and reports
-every stored finding that differs from a fresh evaluation (exit status 1 if any does).
+every stored finding (and deadline) that differs from a fresh evaluation (exit status 1 if any
+does).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from komar.cases.findings import Difference, compare, refresh_findings
-from komar.cases.models import Finding, Mother
+from komar.cases.models import Deadline, Finding, Mother
 from komar.lib.rules import all_rules
 
 CHUNK = 2000
@@ -58,7 +59,11 @@ class Command(BaseCommand):
             f"{len(ids)} women in {seconds:.1f} s: {verb} {len(total.raised)}, "
             f"{'would update' if options['check'] else 'updated'} {len(total.updated)}, "
             f"{'would resolve' if options['check'] else 'resolved'} {len(total.resolved)}; "
-            f"{Finding.objects.filter(resolved_at__isnull=True).count()} open flags."
+            f"{Finding.objects.filter(resolved_at__isnull=True).count()} open flags; "
+            f"deadlines: {'would set' if options['check'] else 'set'} {len(total.deadlines_set)}, "
+            f"{'would move' if options['check'] else 'moved'} {len(total.deadlines_moved)}, "
+            f"{'would drop' if options['check'] else 'dropped'} {len(total.deadlines_dropped)}; "
+            f"{Deadline.objects.count()} deadlines."
         )
         if options["check"] and total:
             for expected in total.raised[:20]:
@@ -70,4 +75,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"  differs: finding {finding.pk} {finding.rule_code} {fields}")
             for finding in total.resolved[:20]:
                 self.stdout.write(f"  stale: finding {finding.pk} {finding.rule_code}")
+            for wanted in total.deadlines_set[:20]:
+                self.stdout.write(
+                    f"  missing: deadline {wanted.code} mother={wanted.mother_id} "
+                    f"child={wanted.child_id}"
+                )
+            for deadline, fields in total.deadlines_moved[:20]:
+                self.stdout.write(f"  differs: deadline {deadline.pk} {deadline.code} {fields}")
+            for deadline in total.deadlines_dropped[:20]:
+                self.stdout.write(f"  stale: deadline {deadline.pk} {deadline.code}")
             raise CommandError("Stored findings differ from a fresh evaluation.")
