@@ -155,6 +155,33 @@ def deadlines_by(user: User, code: str, by: dt.date, count: int) -> list[DueRow]
     ]
 
 
+def deadline_mothers(
+    user: User,
+    code: str,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    field: str = "pk",
+) -> Q:
+    """The condition that `field` (a woman's id) names a woman of her scope with a deadline of
+    this kind (`cases.Deadline`), due from `since` to `until` if given: the id among one
+    subquery, the UNION ALL of a range of each half of her scope's index (a woman is in at most
+    one half: `disjoint_scope`)."""
+    if not user.can_read_cases:
+        return Q(**{f"{field}__in": []})
+    each = Q(code=code)
+    if since is not None:
+        each &= Q(due_on__gte=since)
+    if until is not None:
+        each &= Q(due_on__lte=until)
+    halves = [
+        Deadline.objects.filter(half).order_by().values("mother_id")
+        for half in disjoint_scope(user, each=each, mother="mother_id")
+    ]
+    first, *others = halves
+    return Q(**{f"{field}__in": first.union(*others, all=True) if others else first})
+
+
 def _scope_halves(user: User, filters: dict[str, Any], today: dt.date) -> list[QuerySet[Mother]]:
     filtered = filter_mothers(Mother.objects.all(), filters, today, user)
     return [filtered.filter(part).order_by() for part in disjoint_scope(user)]

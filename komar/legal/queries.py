@@ -18,12 +18,15 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 
 from komar.accounts.models import Role, User
-from komar.cases.access import facility_ids, scope, scope_ids
-from komar.cases.models import CustodyEpisode, Mother
+from komar.cases.access import facility_ids, scope
+from komar.cases.models import Mother
+from komar.cases.queries import deadline_mothers
 from komar.facilities.models import Facility
 from komar.legal.eligibility import SCREENED_STATUSES, eligible
-from komar.legal.models import Application, CourtReport, Hearing, LegalCase, Measure, Screening
+from komar.legal.models import Application, CourtReport, Hearing, Measure, Screening
 from komar.legal.report_actions import REVIEWER_ROLES
+from komar.legal.rules_deadlines import APPLICATION_PENDING, HEARING_AHEAD
+from komar.legal.rules_screening import SCREENING_DUE
 from komar.lib.dates import add_months
 
 HEARING_HORIZON_DAYS = 14
@@ -53,19 +56,32 @@ def hearings_ahead(user: User, today: dt.date) -> QuerySet[Hearing]:
     `derived.CaseFigures.next_hearing` reads it: a date set and then recorded as its own row
     is listed once.
 
-    The cases in her scope are a subquery, not a join: SQLite then reads the hearings once, in
-    table order, with no multi-index OR over the dates (four to six times faster at 20,000
-    women)."""
+    The second kind is read from the women whose stored deadline `legal_hearing_ahead` (the
+    soonest date still to come among her cases' next dates, `rules_deadlines.py`) falls in the
+    window, through her scope's indexes, then their cases' hearings: not from every hearing or
+    every case she can see. The first kind is a range of the index of hearing dates."""
     end = today + dt.timedelta(days=HEARING_HORIZON_DAYS)
     later = Hearing.objects.filter(legal_case=OuterRef("legal_case")).filter(
         Q(held_on__gt=OuterRef("held_on")) | Q(held_on=OuterRef("held_on"), pk__gt=OuterRef("pk"))
     )
-    cases = LegalCase.objects.filter(scope_ids(user), mother__is_closed=False)
+    held = Hearing.objects.filter(
+        scope(user, "legal_case__mother__"), held_on__gte=today, held_on__lte=end
+    ).values("pk")
+    set_ahead = (
+        Hearing.objects.filter(
+            deadline_mothers(
+                user, HEARING_AHEAD, since=today, until=end, field="legal_case__mother_id"
+            ),
+            next_on__gte=today,
+            next_on__lte=end,
+        )
+        .filter(~Exists(later))
+        .values("pk")
+    )
     return (
         Hearing.objects.filter(
-            Q(held_on__gte=today, held_on__lte=end)
-            | (Q(next_on__gte=today, next_on__lte=end) & ~Exists(later)),
-            legal_case__in=cases.values("pk"),
+            Q(pk__in=held.order_by()) | Q(pk__in=set_ahead.order_by()),
+            legal_case__mother__is_closed=False,
         )
         .annotate(on=_hearing_day(today))
         .select_related("legal_case__mother")
@@ -109,23 +125,13 @@ def women_to_screen(user: User, today: dt.date) -> QuerySet[Mother]:
 
     Screened during this custody: a screening of her current episode, or of an earlier one
     that ended by a transfer with no release since (a transfer does not start her custody
-    again; the flag `screening_overdue` reads it the same way)."""
-    released_since = CustodyEpisode.objects.filter(
-        mother=OuterRef(OuterRef("pk")),
-        end_reason=CustodyEpisode.EndReason.RELEASED,
-        ended_on__gte=OuterRef("episode__ended_on"),
-    )
-    screened = Screening.objects.filter(
-        Q(episode=OuterRef("latest_episode"))
-        | (Q(episode__end_reason=CustodyEpisode.EndReason.TRANSFERRED) & ~Exists(released_since)),
-        mother=OuterRef("pk"),
-    )
-    # Her scope read from the women's indexes, those of the statuses screened only (the
-    # indexes hold both columns; `eligible` asks the same of every row).
+    again). Read from the stored deadlines `legal_screening_due` (`rules_screening.py`, kept by
+    the actions and the daily refresh) through her scope's indexes, and checked against
+    `eligible` for today: a woman stops being eligible with the date (her youngest child turns
+    18), never starts, so the list is exact on the day."""
     own = Q(legal_status__in=SCREENED_STATUSES, is_closed=False)
     return (
-        eligible(Mother.objects.filter(scope_ids(user, "pk", mothers=own)), today)
-        .filter(~Exists(screened))
+        eligible(Mother.objects.filter(own, deadline_mothers(user, SCREENING_DUE)), today)
         .only(*_NAMES, "admitted_on", "legal_status", "is_pregnant", "is_breastfeeding")
         .order_by("admitted_on", "pk")
     )
@@ -181,10 +187,11 @@ def reports_to_review(user: User) -> QuerySet[CourtReport]:
 
 def applications_pending(user: User) -> QuerySet[Application]:
     """The applications filed on behalf of the women she can see that wait for the court's
-    decision, the longest waiting first."""
+    decision, the longest waiting first: those of the women with a stored deadline
+    `legal_application_pending` (`rules_deadlines.py`) in her scope's indexes."""
     return (
         Application.objects.filter(
-            scope_ids(user, "legal_case__mother_id"),
+            deadline_mothers(user, APPLICATION_PENDING, field="legal_case__mother_id"),
             legal_case__mother__is_closed=False,
             outcome=Application.Outcome.PENDING,
         )

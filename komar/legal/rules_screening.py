@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from komar.cases.models import Child, CustodyEpisode, Mother
-from komar.legal.eligibility import SCREENED_STATUSES
+from komar.legal.eligibility import CHILD_AGE_YEARS, SCREENED_STATUSES
 from komar.legal.models import Screening
 from komar.lib.dates import add_months
 from komar.lib.rules import MOTHER, Facts, Msg, RuleSet
@@ -39,6 +39,13 @@ class WomanFacts:
     youngest_born: dt.date | None  # her youngest child under three, if any
     last_screened_on: dt.date | None
     today: dt.date
+    # For the deadline of the women to screen (`legal.queries.women_to_screen`), which asks
+    # more than the flag: breastfeeding, or a child under 18, and a screening of this custody
+    # as the list reads it (of her current episode, or of one ended by a transfer with no
+    # release since).
+    is_breastfeeding: bool = False
+    has_minor_child: bool = False
+    screened_this_custody: bool = False
 
 
 def custody_start(episodes: Sequence[tuple[dt.date, dt.date | None, str]]) -> dt.date:
@@ -56,49 +63,68 @@ def custody_start(episodes: Sequence[tuple[dt.date, dt.date | None, str]]) -> dt
 
 
 def load(ids: Sequence[int], today: dt.date) -> dict[int, WomanFacts]:
-    """The women held before trial, with the facts of the rule (four queries)."""
+    """The women held before trial, with the facts of the rule and of the deadline (four
+    queries)."""
     held = {
         row["pk"]: row
         for row in Mother.objects.filter(
             pk__in=ids,
             legal_status__in=SCREENED_STATUSES,
             latest_episode__ended_on__isnull=True,
-        ).values("pk", "legal_status", "is_pregnant")
+        ).values("pk", "legal_status", "is_pregnant", "is_breastfeeding", "latest_episode_id")
     }
     if not held:
         return {}
     episodes: dict[int, list[tuple[dt.date, dt.date | None, str]]] = {}
-    for mother_id, admitted, ended, reason in (
+    episode_ends: dict[int, tuple[dt.date | None, str]] = {}
+    released: dict[int, list[dt.date]] = {}
+    for pk, mother_id, admitted, ended, reason in (
         CustodyEpisode.objects.filter(mother_id__in=held)
         .order_by("mother_id", "admission_date", "pk")
-        .values_list("mother_id", "admission_date", "ended_on", "end_reason")
+        .values_list("pk", "mother_id", "admission_date", "ended_on", "end_reason")
     ):
         episodes.setdefault(mother_id, []).append((admitted, ended, reason))
+        episode_ends[pk] = (ended, reason)
+        if reason == CustodyEpisode.EndReason.RELEASED and ended is not None:
+            released.setdefault(mother_id, []).append(ended)
+    # Her youngest child: under three for the flag, under 18 for the deadline.
     youngest = dict(
         Child.objects.filter(
-            mother_id__in=held, date_of_birth__gt=add_months(today, -YOUNG_CHILD_MONTHS)
+            mother_id__in=held, date_of_birth__gt=add_months(today, -12 * CHILD_AGE_YEARS)
         )
         .values("mother_id")
         .annotate(born=Max("date_of_birth"))
         .values_list("mother_id", "born")
     )
-    screened = dict(
-        Screening.objects.filter(mother_id__in=held)
-        .values("mother_id")
-        .annotate(last=Max("screened_on"))
-        .values_list("mother_id", "last")
-    )
-    return {
-        pk: WomanFacts(
+    young_after = add_months(today, -YOUNG_CHILD_MONTHS)
+    last_screened: dict[int, dt.date] = {}
+    screened_now: set[int] = set()
+    for mother_id, screened_on, episode_id in Screening.objects.filter(
+        mother_id__in=held
+    ).values_list("mother_id", "screened_on", "episode_id"):
+        if mother_id not in last_screened or screened_on > last_screened[mother_id]:
+            last_screened[mother_id] = screened_on
+        ended, reason = episode_ends.get(episode_id, (None, ""))
+        if episode_id == held[mother_id]["latest_episode_id"] or (
+            reason == CustodyEpisode.EndReason.TRANSFERRED
+            and not any(ended is not None and out >= ended for out in released.get(mother_id, []))
+        ):
+            screened_now.add(mother_id)
+    facts = {}
+    for pk, row in held.items():
+        born = youngest.get(pk)
+        facts[pk] = WomanFacts(
             legal_status=row["legal_status"],
             admitted_on=custody_start(episodes[pk]),  # held: she has an open episode
             is_pregnant=row["is_pregnant"],
-            youngest_born=youngest.get(pk),
-            last_screened_on=screened.get(pk),
+            youngest_born=born if born is not None and born > young_after else None,
+            last_screened_on=last_screened.get(pk),
             today=today,
+            is_breastfeeding=row["is_breastfeeding"],
+            has_minor_child=born is not None,
+            screened_this_custody=pk in screened_now,
         )
-        for pk, row in held.items()
-    }
+    return facts
 
 
 RULES: RuleSet[WomanFacts] = RuleSet("legal.screening", MOTHER, load)
@@ -136,6 +162,22 @@ def screening_overdue(f: WomanFacts) -> Facts | None:
         facts[_("Youngest child's date of birth")] = f.youngest_born
     facts[_("Screenings of this custody")] = 0
     return facts
+
+
+# The women to screen on "My work" and the legal work pages: every woman who should be screened
+# (`eligibility.eligible`) and has not been during this custody, due a week after the start of
+# her custody. Stored, so that the lists read her scope's index; they apply `eligible` again
+# for today (a child turning 18 takes her off the list before the nightly refresh does).
+SCREENING_DUE = "legal_screening_due"
+
+
+@RULES.deadline(SCREENING_DUE)
+def screening_due(f: WomanFacts) -> dt.date | None:
+    if f.screened_this_custody:
+        return None
+    if not (f.is_pregnant or f.is_breastfeeding or f.has_minor_child):
+        return None
+    return f.admitted_on + dt.timedelta(days=screening_days())
 
 
 RULE_SETS: list[RuleSet[Any]] = [RULES]

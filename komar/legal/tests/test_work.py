@@ -257,3 +257,108 @@ def test_a_correction_of_a_final_report_names_the_report_it_corrects(
     html = client_for(vicheka).get(LISTS["reports"]).content.decode()
     assert correction.get_absolute_url() in html
     assert f"correcting {final.number}" in html
+
+
+def screening_deadlines(mother: Mother) -> list[dt.date]:
+    from komar.cases.models import Deadline
+    from komar.legal.rules_screening import SCREENING_DUE
+
+    return list(
+        Deadline.objects.filter(mother=mother, code=SCREENING_DUE).values_list("due_on", flat=True)
+    )
+
+
+def test_the_women_to_screen_are_stored_deadlines_kept_by_the_actions(
+    sokha, siem_reap, sophea
+) -> None:
+    # Admitted on 10 January: screening due a week later; a screening of this custody drops it
+    # in the same action, and she leaves the list.
+    assert screening_deadlines(sophea) == [dt.date(2026, 1, 17)]
+    screen(sophea, sokha, dt.date(2026, 2, 1))
+    assert screening_deadlines(sophea) == []
+    page = client_for(sokha).get(LISTS["to_screen"]).context["page"]
+    assert sophea.pk not in [m.pk for m in page.object_list]
+
+
+@pytest.mark.usefixtures("allow_unplanned_moves")
+def test_a_woman_whose_youngest_child_turns_18_leaves_the_list_on_the_day(
+    sokha, siem_reap, time_machine
+) -> None:
+    from django.core.management import call_command
+
+    from komar.conftest import child_with_grandmother
+
+    # Her only child lives with his grandmother and turns 18 on 5 March.
+    older = register(
+        sokha,
+        siem_reap,
+        name_latin="Chan Sreyneang",
+        children=[child_with_grandmother(born=dt.date(2008, 3, 5))],
+    )
+    assert screening_deadlines(older) == [dt.date(2026, 1, 17)]
+    page = client_for(sokha).get(LISTS["to_screen"]).context["page"]
+    assert older.pk in [m.pk for m in page.object_list]
+    # On his birthday, before the nightly refresh: her deadline is still stored, but she is no
+    # longer eligible (the list asks `eligible` for today).
+    time_machine.move_to(dt.datetime(2026, 3, 5, 3, tzinfo=dt.UTC), tick=False)
+    page = client_for(sokha).get(LISTS["to_screen"]).context["page"]
+    assert older.pk not in [m.pk for m in page.object_list]
+    call_command("refresh_findings", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert screening_deadlines(older) == []
+
+
+def hearing_deadlines(mother: Mother) -> list[dt.date]:
+    from komar.cases.models import Deadline
+    from komar.legal.rules_deadlines import HEARING_AHEAD
+
+    return list(
+        Deadline.objects.filter(mother=mother, code=HEARING_AHEAD).values_list("due_on", flat=True)
+    )
+
+
+def test_the_next_hearing_is_a_stored_deadline_kept_by_the_actions(sokha, sophea) -> None:
+    assert hearing_deadlines(sophea) == []
+    first = hearing(sophea, sokha, dt.date(2026, 2, 20), next_on=dt.date(2026, 3, 9))
+    assert hearing_deadlines(sophea) == [dt.date(2026, 3, 9)]
+    page = client_for(sokha).get(LISTS["hearings"]).context["page"]
+    assert [(h.pk, h.on) for h in page.object_list] == [(first.pk, dt.date(2026, 3, 9))]
+    # Held today as set, with no next date yet: listed as held today, and nothing ahead.
+    today = hearing(sophea, sokha, TODAY)
+    assert hearing_deadlines(sophea) == []
+    page = client_for(sokha).get(LISTS["hearings"]).context["page"]
+    assert [(h.pk, h.on) for h in page.object_list] == [(today.pk, TODAY)]
+
+
+def test_a_date_that_passed_leaves_the_list_and_the_nightly_refresh_drops_it(
+    sokha, sophea, time_machine
+) -> None:
+    from django.core.management import call_command
+
+    hearing(sophea, sokha, dt.date(2026, 2, 20), next_on=dt.date(2026, 3, 5))
+    assert len(client_for(sokha).get(LISTS["hearings"]).context["page"].object_list) == 1
+    # 6 March: the date passed with no hearing recorded. Not listed, even before the refresh.
+    time_machine.move_to(dt.datetime(2026, 3, 6, 3, tzinfo=dt.UTC), tick=False)
+    assert len(client_for(sokha).get(LISTS["hearings"]).context["page"].object_list) == 0
+    assert hearing_deadlines(sophea) == [dt.date(2026, 3, 5)]
+    call_command("refresh_findings", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert hearing_deadlines(sophea) == []
+
+
+def test_an_application_waiting_is_a_stored_deadline_kept_by_the_actions(sokha, sophea) -> None:
+    from komar.cases.models import Deadline
+    from komar.legal.rules_deadlines import APPLICATION_PENDING
+
+    def due() -> list[dt.date]:
+        rows = Deadline.objects.filter(mother=sophea, code=APPLICATION_PENDING)
+        return list(rows.values_list("due_on", flat=True))
+
+    older = application(sophea, sokha, dt.date(2026, 2, 1))
+    newer = application(sophea, sokha, dt.date(2026, 2, 10), kind=Application.Kind.RELEASE)
+    assert due() == [dt.date(2026, 2, 1)]  # her oldest application waiting
+    decide(older, sokha, Application.Outcome.REFUSED, dt.date(2026, 2, 20))
+    assert due() == [dt.date(2026, 2, 10)]
+    page = client_for(sokha).get(LISTS["applications"]).context["page"]
+    assert [a.pk for a in page.object_list] == [newer.pk]
+    newer.refresh_from_db()
+    decide(newer, sokha, Application.Outcome.GRANTED, dt.date(2026, 2, 25))
+    assert due() == []
