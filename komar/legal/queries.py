@@ -69,9 +69,10 @@ def hearings_ahead(user: User, today: dt.date) -> QuerySet[Hearing]:
     ).values("pk")
     set_ahead = (
         Hearing.objects.filter(
-            deadline_mothers(
-                user, HEARING_AHEAD, since=today, until=end, field="legal_case__mother_id"
-            ),
+            # Up to the window's end, not from today: a deadline stored before today may have
+            # passed while her other case's next date, later, falls in the window (the nightly
+            # refresh moves it on). A date in the window is never before her deadline.
+            deadline_mothers(user, HEARING_AHEAD, until=end, field="legal_case__mother_id"),
             next_on__gte=today,
             next_on__lte=end,
         )

@@ -105,6 +105,8 @@ def load(ids: Sequence[int], today: dt.date) -> dict[int, WomanFacts]:
         if mother_id not in last_screened or screened_on > last_screened[mother_id]:
             last_screened[mother_id] = screened_on
         ended, reason = episode_ends.get(episode_id, (None, ""))
+        if episode_id is None:
+            continue  # not of a custody: it does not count as this custody's (as the list reads)
         if episode_id == held[mother_id]["latest_episode_id"] or (
             reason == CustodyEpisode.EndReason.TRANSFERRED
             and not any(ended is not None and out >= ended for out in released.get(mother_id, []))

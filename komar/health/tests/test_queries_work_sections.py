@@ -136,6 +136,20 @@ def test_a_child_in_two_halves_of_her_scope_is_listed_once(
     assert len(lists["health-check"].rows) == 1
 
 
+def test_a_worker_of_another_organisation_and_facility_sees_none_of_them(
+    sokha, outsider, battambang, vichet
+) -> None:
+    lists = {w.key: w for w in my_work(outsider, TODAY, 20)}
+    assert lists["health-measure"].rows == [] and lists["health-check"].rows == []
+    # Transferred to her facility, Sophea stays out of her scope (prison staff see a facility's
+    # women; an NGO worker her organisation's), and in sokha's.
+    from komar.cases.actions import do_transfer_mother
+
+    do_transfer_mother(vichet.mother, to_facility=battambang, on=dt.date(2026, 3, 1), actor=sokha)
+    assert {w.key: w for w in my_work(outsider, TODAY, 20)}["health-measure"].rows == []
+    assert len({w.key: w for w in my_work(sokha, TODAY, 20)}["health-measure"].rows) == 1
+
+
 def test_my_work_reads_a_fixed_number_of_queries(sokha, siem_reap, vichet) -> None:
     my_work(sokha, TODAY, 20)  # her facilities and organisation, read once
     with CaptureQueriesContext(connection) as few:
@@ -235,3 +249,14 @@ def test_the_timeline_has_illnesses_checks_and_low_measurements(sokha, sophea, v
         (dt.date(2026, 2, 3), "Sok Vichet: Hospital stay, Siem Reap hospital"),
         (dt.date(2026, 3, 15), "Sok Vichet: measured below -2 SD"),
     ]
+
+
+def test_a_transfer_takes_the_child_off_the_prison_workers_lists(
+    sokha, prison_worker, battambang, vichet
+) -> None:
+    from komar.cases.actions import do_transfer_mother
+
+    assert len({w.key: w for w in my_work(prison_worker, TODAY, 20)}["health-measure"].rows) == 1
+    do_transfer_mother(vichet.mother, to_facility=battambang, on=dt.date(2026, 3, 1), actor=sokha)
+    lists = {w.key: w for w in my_work(prison_worker, TODAY, 20)}
+    assert lists["health-measure"].rows == [] and lists["health-check"].rows == []

@@ -362,3 +362,31 @@ def test_an_application_waiting_is_a_stored_deadline_kept_by_the_actions(sokha, 
     newer.refresh_from_db()
     decide(newer, sokha, Application.Outcome.GRANTED, dt.date(2026, 2, 25))
     assert due() == []
+
+
+def test_a_later_case_hearing_stays_listed_when_her_stored_deadline_has_passed(
+    sokha, sophea, siem_reap, time_machine
+) -> None:
+    from komar.cases import actions as registry
+
+    # Her first custody's case set a date on 4 March; she is released on bail, admitted again,
+    # and her new case sets 9 March. Her deadline is the sooner date still to come: 4 March.
+    hearing(sophea, sokha, dt.date(2026, 1, 20), next_on=dt.date(2026, 3, 4))
+    registry.do_release_mother(sophea, on=dt.date(2026, 2, 1), release_kind="bail", actor=sokha)
+    registry.do_admit_mother(
+        sophea,
+        {
+            "facility": siem_reap,
+            "admission_date": dt.date(2026, 2, 10),
+            "legal_status": "pre_trial",
+        },
+        actor=sokha,
+    )
+    sophea.refresh_from_db()
+    later = hearing(sophea, sokha, dt.date(2026, 2, 15), next_on=dt.date(2026, 3, 9))
+    assert hearing_deadlines(sophea) == [dt.date(2026, 3, 4)]
+    assert len(client_for(sokha).get(LISTS["hearings"]).context["page"].object_list) == 2
+    # 5 March, before the nightly refresh: 4 March passed unrecorded; 9 March is still listed.
+    time_machine.move_to(dt.datetime(2026, 3, 5, 3, tzinfo=dt.UTC), tick=False)
+    page = client_for(sokha).get(LISTS["hearings"]).context["page"]
+    assert [(h.pk, h.on) for h in page.object_list] == [(later.pk, dt.date(2026, 3, 9))]
