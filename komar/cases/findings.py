@@ -16,15 +16,17 @@ stored the same way (`Deadline`), with no history: set, moved or deleted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
 from komar.cases.models import Child, Deadline, Finding, Mother
 from komar.lib import rules as engine
+
+M = TypeVar("M", Finding, Deadline)
 
 Key = tuple[str, int, int | None]  # rule code, mother id, child id (None: about the woman)
 
@@ -108,11 +110,6 @@ class Difference:
         self.deadlines_set += other.deadlines_set
         self.deadlines_moved += other.deadlines_moved
         self.deadlines_dropped += other.deadlines_dropped
-
-
-def expected_findings(mother_ids: Sequence[int], today: dt.date) -> dict[Key, Expected]:
-    """A fresh evaluation of every registered rule for these women and their children."""
-    return expect(mother_ids, today).findings
 
 
 def expect(mother_ids: Sequence[int], today: dt.date) -> Expectation:
@@ -265,14 +262,11 @@ def refresh_findings(
         finding.resolved_at = now
         finding.resolution = _resolution(finding, closed)
     Finding.objects.bulk_update(difference.resolved, ["resolved_at", "resolution"])
-    changed: set[str] = set()
-    for finding, fields in difference.updated:
-        wanted = expected[(finding.rule_code, finding.mother_id, finding.child_id)]
-        for name in fields:
-            setattr(finding, name, getattr(wanted, name))
-        changed.update(fields)
-    if changed:
-        Finding.objects.bulk_update([f for f, _ in difference.updated], sorted(changed))
+    _update(
+        Finding,
+        difference.updated,
+        lambda f: expected[(f.rule_code, f.mother_id, f.child_id)],
+    )
     Finding.objects.bulk_create(
         Finding(
             rule_code=e.rule.code,
@@ -295,14 +289,11 @@ def refresh_findings(
 def _store_deadlines(difference: Difference, expected: dict[Key, ExpectedDeadline]) -> None:
     if difference.deadlines_dropped:
         Deadline.objects.filter(pk__in=[d.pk for d in difference.deadlines_dropped]).delete()
-    changed: set[str] = set()
-    for deadline, fields in difference.deadlines_moved:
-        wanted = expected[(deadline.code, deadline.mother_id, deadline.child_id)]
-        for name in fields:
-            setattr(deadline, name, getattr(wanted, name))
-        changed.update(fields)
-    if changed:
-        Deadline.objects.bulk_update([d for d, _ in difference.deadlines_moved], sorted(changed))
+    _update(
+        Deadline,
+        difference.deadlines_moved,
+        lambda d: expected[(d.code, d.mother_id, d.child_id)],
+    )
     Deadline.objects.bulk_create(
         Deadline(
             code=e.code,
@@ -315,6 +306,21 @@ def _store_deadlines(difference: Difference, expected: dict[Key, ExpectedDeadlin
         )
         for e in difference.deadlines_set
     )
+
+
+def _update(
+    model: type[M], rows: list[tuple[M, list[str]]], wanted_for: Callable[[M], Any]
+) -> None:
+    """Set the fields that differ (`rows`: each stored row and its differing fields) to the
+    fresh evaluation's values, in one bulk update of the fields that changed."""
+    changed: set[str] = set()
+    for row, fields in rows:
+        wanted = wanted_for(row)
+        for name in fields:
+            setattr(row, name, getattr(wanted, name))
+        changed.update(fields)
+    if changed:
+        model.objects.bulk_update([row for row, _fields in rows], sorted(changed))
 
 
 def refresh_for(mother: Mother) -> None:
