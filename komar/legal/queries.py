@@ -81,7 +81,9 @@ def hearings_ahead(user: User, today: dt.date) -> QuerySet[Hearing]:
     )
     return (
         Hearing.objects.filter(
-            Q(pk__in=held.order_by()) | Q(pk__in=set_ahead.order_by()),
+            # One set of ids, the union of the two kinds: an OR of two `IN`s made PostgreSQL
+            # read every hearing, case and woman (150 ms at 100,000 women), SQLite too.
+            pk__in=held.order_by().union(set_ahead.order_by(), all=True),
             legal_case__mother__is_closed=False,
         )
         .annotate(on=_hearing_day(today))
