@@ -63,6 +63,7 @@ class ExpectedDeadline:
     organisation_id: int
     born_on: dt.date | None
     due_on: dt.date
+    lapses_on: dt.date | None
 
     def differs_from(self, stored: Deadline) -> list[str]:
         wanted = {
@@ -70,6 +71,7 @@ class ExpectedDeadline:
             "organisation_id": self.organisation_id,
             "born_on": self.born_on,
             "due_on": self.due_on,
+            "lapses_on": self.lapses_on,
         }
         return [name for name, value in wanted.items() if getattr(stored, name) != value]
 
@@ -170,6 +172,7 @@ def _evaluate(
             organisation_id=mother["organisation_id"],
             born_on=born_on,
             due_on=due.on,
+            lapses_on=due.lapses_on,
         )
     for fired in all_fired:
         mother, child_id, born_on = _subject(rule_set.subject, fired.subject_id, mothers, children)
@@ -303,6 +306,7 @@ def _store_deadlines(difference: Difference, expected: dict[Key, ExpectedDeadlin
             organisation_id=e.organisation_id,
             born_on=e.born_on,
             due_on=e.due_on,
+            lapses_on=e.lapses_on,
         )
         for e in difference.deadlines_set
     )

@@ -916,17 +916,23 @@ class Deadline(models.Model):
     )
     born_on = models.DateField(null=True, blank=True)
     due_on = models.DateField()
+    # The day from which it no longer applies by the date alone (`komar.lib.rules.Deadline`),
+    # if any: the lists leave it out from then on, before the nightly refresh deletes it.
+    lapses_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "born_on", "pk"]
         indexes = [
             # A user's deadlines of one kind, the soonest first: one index per half of the
-            # scope ("held in my facilities", "assigned to my organisation").
+            # scope ("held in my facilities", "assigned to my organisation"), holding the lapse
+            # day so that a list is counted inside the index.
             models.Index(
-                fields=["facility", "code", "due_on", "born_on"], name="deadline_facility_idx"
+                fields=["facility", "code", "due_on", "born_on", "lapses_on"],
+                name="deadline_facility_idx",
             ),
             models.Index(
-                fields=["organisation", "code", "due_on", "born_on"], name="deadline_org_idx"
+                fields=["organisation", "code", "due_on", "born_on", "lapses_on"],
+                name="deadline_org_idx",
             ),
             # The refresh of one woman's deadlines.
             models.Index(fields=["mother"], name="deadline_mother_idx"),

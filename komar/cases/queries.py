@@ -134,18 +134,24 @@ class DueRow:
     child_id: int | None
 
 
-def deadlines_by(user: User, code: str, by: dt.date, count: int) -> list[DueRow]:
-    """The first `count` + 1 of her deadlines of one kind (`cases.Deadline`) falling on or
-    before `by` (overdue ones included), the soonest first, then the eldest: a range of each
-    half of her scope's index (`deadline_facility_idx`, `deadline_org_idx`, or the grants read
-    by woman), merged in that order by the database. One query."""
+def _applying(code: str, today: dt.date) -> Q:
+    """Her deadlines of one kind that have not lapsed by `today` (`Deadline.lapses_on`)."""
+    return Q(code=code) & (Q(lapses_on__isnull=True) | Q(lapses_on__gt=today))
+
+
+def deadlines_by(user: User, code: str, *, today: dt.date, by: dt.date, count: int) -> list[DueRow]:
+    """The first `count` + 1 of her deadlines of one kind (`cases.Deadline`) that apply today,
+    falling on or before `by` (overdue ones included), the soonest first, then the eldest: a
+    range of each half of her scope's index (`deadline_facility_idx`, `deadline_org_idx`, or
+    the grants read by woman), merged in that order by the database. One query."""
     if not user.can_read_cases:
         return []
+    each = _applying(code, today) & Q(due_on__lte=by)
     halves = [
         Deadline.objects.filter(half)
         .order_by()
         .values_list("due_on", "born_on", "pk", "mother_id", "child_id")
-        for half in disjoint_scope(user, each=Q(code=code, due_on__lte=by), mother="mother_id")
+        for half in disjoint_scope(user, each=each, mother="mother_id")
     ]
     first, *others = halves
     rows = first.union(*others, all=True).order_by("due_on", "born_on", "pk")[: count + 1]
@@ -159,17 +165,18 @@ def deadline_mothers(
     user: User,
     code: str,
     *,
+    today: dt.date,
     since: dt.date | None = None,
     until: dt.date | None = None,
     field: str = "pk",
 ) -> Q:
     """The condition that `field` (a woman's id) names a woman of her scope with a deadline of
-    this kind (`cases.Deadline`), due from `since` to `until` if given: the id among one
-    subquery, the UNION ALL of a range of each half of her scope's index (a woman is in at most
-    one half: `disjoint_scope`)."""
+    this kind (`cases.Deadline`) that applies today, due from `since` to `until` if given: the
+    id among one subquery, the UNION ALL of a range of each half of her scope's index (a woman
+    is in at most one half: `disjoint_scope`)."""
     if not user.can_read_cases:
         return Q(**{f"{field}__in": []})
-    each = Q(code=code)
+    each = _applying(code, today)
     if since is not None:
         each &= Q(due_on__gte=since)
     if until is not None:

@@ -67,8 +67,9 @@ def health_lists(
     - Admission health checks: no check since she came inside, due `KOMAR_HEALTH_CHECK_DAYS`
       after (the flag `no_health_check`'s deadline), however far ahead.
     """
-    measure = deadlines_by(user, MEASURE_DUE, today + dt.timedelta(days=SOON_DAYS), count)
-    checks = deadlines_by(user, CHECK_DUE, dt.date.max, count)
+    soon = today + dt.timedelta(days=SOON_DAYS)
+    measure = deadlines_by(user, MEASURE_DUE, today=today, by=soon, count=count)
+    checks = deadlines_by(user, CHECK_DUE, today=today, by=dt.date.max, count=count)
     children = _children([row.child_id for row in [*measure, *checks] if row.child_id is not None])
     return (
         [

@@ -31,5 +31,14 @@ def eligible(queryset: QuerySet[Mother], today: dt.date) -> QuerySet[Mother]:
     )
 
 
+def child_counts_until(born: dt.date) -> dt.date:
+    """The day from which a child born on `born` no longer counts for `eligible` (she is 18):
+    the first day whose `add_months` 18 years back is not before her birth."""
+    day = add_months(born, 12 * CHILD_AGE_YEARS)
+    while add_months(day, -12 * CHILD_AGE_YEARS) < born:  # born on 29 February
+        day += dt.timedelta(days=1)
+    return day
+
+
 def is_eligible(mother: Mother, today: dt.date) -> bool:
     return eligible(Mother.objects.filter(pk=mother.pk), today).exists()

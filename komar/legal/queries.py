@@ -22,7 +22,7 @@ from komar.cases.access import facility_ids, scope
 from komar.cases.models import Mother
 from komar.cases.queries import deadline_mothers
 from komar.facilities.models import Facility
-from komar.legal.eligibility import SCREENED_STATUSES, eligible
+from komar.legal.eligibility import SCREENED_STATUSES
 from komar.legal.models import Application, CourtReport, Hearing, Measure, Screening
 from komar.legal.report_actions import REVIEWER_ROLES
 from komar.legal.rules_deadlines import APPLICATION_PENDING, HEARING_AHEAD
@@ -72,7 +72,9 @@ def hearings_ahead(user: User, today: dt.date) -> QuerySet[Hearing]:
             # Up to the window's end, not from today: a deadline stored before today may have
             # passed while her other case's next date, later, falls in the window (the nightly
             # refresh moves it on). A date in the window is never before her deadline.
-            deadline_mothers(user, HEARING_AHEAD, until=end, field="legal_case__mother_id"),
+            deadline_mothers(
+                user, HEARING_AHEAD, today=today, until=end, field="legal_case__mother_id"
+            ),
             next_on__gte=today,
             next_on__lte=end,
         )
@@ -129,12 +131,14 @@ def women_to_screen(user: User, today: dt.date) -> QuerySet[Mother]:
     Screened during this custody: a screening of her current episode, or of an earlier one
     that ended by a transfer with no release since (a transfer does not start her custody
     again). Read from the stored deadlines `legal_screening_due` (`rules_screening.py`, kept by
-    the actions and the daily refresh) through her scope's indexes, and checked against
-    `eligible` for today: a woman stops being eligible with the date (her youngest child turns
-    18), never starts, so the list is exact on the day."""
+    the actions and the daily refresh) that apply today, through her scope's indexes: a woman
+    stops being eligible with the date only when her youngest child turns 18, the deadline's
+    lapse day, and never starts to be with the date alone, so the list is exact on the day
+    without asking `eligible` of each woman. Her legal status and her case's state, on her row,
+    are asked again."""
     own = Q(legal_status__in=SCREENED_STATUSES, is_closed=False)
     return (
-        eligible(Mother.objects.filter(own, deadline_mothers(user, SCREENING_DUE)), today)
+        Mother.objects.filter(own, deadline_mothers(user, SCREENING_DUE, today=today))
         .only(*_NAMES, "admitted_on", "legal_status", "is_pregnant", "is_breastfeeding")
         .order_by("admitted_on", "pk")
     )
@@ -188,13 +192,13 @@ def reports_to_review(user: User) -> QuerySet[CourtReport]:
     )
 
 
-def applications_pending(user: User) -> QuerySet[Application]:
+def applications_pending(user: User, today: dt.date) -> QuerySet[Application]:
     """The applications filed on behalf of the women she can see that wait for the court's
     decision, the longest waiting first: those of the women with a stored deadline
     `legal_application_pending` (`rules_deadlines.py`) in her scope's indexes."""
     return (
         Application.objects.filter(
-            deadline_mothers(user, APPLICATION_PENDING, field="legal_case__mother_id"),
+            deadline_mothers(user, APPLICATION_PENDING, today=today, field="legal_case__mother_id"),
             legal_case__mother__is_closed=False,
             outcome=Application.Outcome.PENDING,
         )

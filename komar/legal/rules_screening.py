@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from komar.cases.models import Child, CustodyEpisode, Mother
-from komar.legal.eligibility import CHILD_AGE_YEARS, SCREENED_STATUSES
+from komar.legal.eligibility import CHILD_AGE_YEARS, SCREENED_STATUSES, child_counts_until
 from komar.legal.models import Screening
 from komar.lib.dates import add_months
 from komar.lib.rules import MOTHER, Facts, Msg, RuleSet
@@ -44,7 +44,7 @@ class WomanFacts:
     # as the list reads it (of her current episode, or of one ended by a transfer with no
     # release since).
     is_breastfeeding: bool = False
-    has_minor_child: bool = False
+    youngest_minor_born: dt.date | None = None  # her youngest child under 18, if any
     screened_this_custody: bool = False
 
 
@@ -123,7 +123,7 @@ def load(ids: Sequence[int], today: dt.date) -> dict[int, WomanFacts]:
             last_screened_on=last_screened.get(pk),
             today=today,
             is_breastfeeding=row["is_breastfeeding"],
-            has_minor_child=born is not None,
+            youngest_minor_born=born,
             screened_this_custody=pk in screened_now,
         )
     return facts
@@ -168,16 +168,25 @@ def screening_overdue(f: WomanFacts) -> Facts | None:
 
 # The women to screen on "My work" and the legal work pages: every woman who should be screened
 # (`eligibility.eligible`) and has not been during this custody, due a week after the start of
-# her custody. Stored, so that the lists read her scope's index; they apply `eligible` again
-# for today (a child turning 18 takes her off the list before the nightly refresh does).
+# her custody. Stored, so that the lists are ranges of her scope's index, with the day she
+# stops being eligible by the date alone (her youngest child turns 18): the lists leave her out
+# from that day, before the nightly refresh deletes the deadline.
 SCREENING_DUE = "legal_screening_due"
 
 
-@RULES.deadline(SCREENING_DUE)
+def screening_lapses(f: WomanFacts) -> dt.date | None:
+    """The day her youngest child under 18 turns 18, unless she is pregnant or breastfeeding
+    (which only an action changes)."""
+    if f.is_pregnant or f.is_breastfeeding or f.youngest_minor_born is None:
+        return None
+    return child_counts_until(f.youngest_minor_born)
+
+
+@RULES.deadline(SCREENING_DUE, lapses=screening_lapses)
 def screening_due(f: WomanFacts) -> dt.date | None:
     if f.screened_this_custody:
         return None
-    if not (f.is_pregnant or f.is_breastfeeding or f.has_minor_child):
+    if not (f.is_pregnant or f.is_breastfeeding or f.youngest_minor_born is not None):
         return None
     return f.admitted_on + dt.timedelta(days=screening_days())
 

@@ -91,7 +91,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def application_list(request: HttpRequest) -> HttpResponse:
     """Every application waiting for the court's decision, the longest waiting first."""
     user = require_case_reader(request)
-    applications = queries.applications_pending(user)
+    applications = queries.applications_pending(user, timezone.localdate())
     return _paged(
         request, user, "legal:applications", "legal/work/application_list.html", applications
     )

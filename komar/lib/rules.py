@@ -91,11 +91,17 @@ class Deadline:
 
     `due(facts)` returns the date, or None when nothing is to be done. A deadline that does not
     depend on today stays put until the facts change (the actions refresh it), so the list
-    ("due within a week") is a range of dates read with today's."""
+    ("due within a week") is a range of dates read with today's.
+
+    `lapses(facts)`, if given, returns the day from which the deadline no longer applies with
+    no change of the facts, only of the date (a woman is no longer to be screened once her
+    youngest child is 18), or None: the lists leave it out from that day on, before the nightly
+    refresh deletes it."""
 
     code: str
     subject: Subject
     due: Callable[[Any], dt.date | None] = field(repr=False, compare=False)
+    lapses: Callable[[Any], dt.date | None] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -122,10 +128,10 @@ class RuleSet(Generic[T]):
         return register
 
     def deadline(
-        self, code: str
+        self, code: str, *, lapses: Callable[[T], dt.date | None] | None = None
     ) -> Callable[[Callable[[T], dt.date | None]], Callable[[T], dt.date | None]]:
         def register(due: Callable[[T], dt.date | None]) -> Callable[[T], dt.date | None]:
-            self.deadlines.append(Deadline(code, self.subject, due))
+            self.deadlines.append(Deadline(code, self.subject, due, lapses))
             return due
 
         return register
@@ -147,7 +153,8 @@ class RuleSet(Generic[T]):
                 for d in self.deadlines:
                     on = d.due(facts)
                     if on is not None:
-                        dues.append(Due(d, pk, on))
+                        lapses_on = d.lapses(facts) if d.lapses is not None else None
+                        dues.append(Due(d, pk, on, lapses_on))
         return fired, dues
 
 
@@ -162,11 +169,12 @@ class Fired:
 
 @dataclass(frozen=True)
 class Due:
-    """A deadline that applies to one subject, and its date."""
+    """A deadline that applies to one subject, its date, and the day it lapses (if any)."""
 
     deadline: Deadline
     subject_id: int
     on: dt.date
+    lapses_on: dt.date | None = None
 
 
 _RULE_SETS: list[RuleSet[Any]] = []

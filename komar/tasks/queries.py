@@ -207,5 +207,5 @@ def legal_work(user: User, today: dt.date, count: int) -> LegalWork:
         to_screen=capped(legal.women_to_screen(user, today), count),
         to_finish=capped(legal.reports_to_finish(user), count),
         to_review=capped(legal.reports_to_review(user), count),
-        pending=capped(legal.applications_pending(user), count),
+        pending=capped(legal.applications_pending(user, today), count),
     )

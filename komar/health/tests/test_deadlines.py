@@ -112,3 +112,17 @@ def test_two_deadlines_may_not_share_a_code() -> None:
         engine.install([*installed, twin])
     engine.install(installed)
     assert engine.rule_sets() == installed
+
+
+def test_the_lists_leave_out_a_deadline_from_its_lapse_day(sokha, vichet) -> None:
+    from komar.cases.queries import deadlines_by
+
+    # No health deadline lapses; one given a lapse day is read as a lapsing one would be.
+    def listed(today: dt.date) -> list[int | None]:
+        rows = deadlines_by(sokha, CHECK_DUE, today=today, by=dt.date.max, count=5)
+        return [row.child_id for row in rows]
+
+    assert listed(TODAY) == [vichet.pk]
+    Deadline.objects.filter(child=vichet, code=CHECK_DUE).update(lapses_on=TODAY)
+    assert listed(TODAY - dt.timedelta(days=1)) == [vichet.pk]
+    assert listed(TODAY) == []

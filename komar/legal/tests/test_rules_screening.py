@@ -19,11 +19,13 @@ from komar.cases.actions import (
     do_transfer_mother,
 )
 from komar.cases.findings import compare, refresh_findings
-from komar.cases.models import Finding, Mother
+from komar.cases.models import Deadline, Finding, Mother
 from komar.conftest import child_inside, child_with_grandmother, register
 from komar.legal import rules_screening
+from komar.legal.eligibility import CHILD_AGE_YEARS, child_counts_until, is_eligible
 from komar.legal.rules_screening import custody_start
 from komar.legal.tests.test_screening_new import screened
+from komar.lib.dates import add_months
 
 ADMITTED = dt.date(2026, 1, 10)
 
@@ -200,3 +202,56 @@ def test_the_stored_flags_agree_with_a_fresh_evaluation(
     difference, _ = compare([sophea.pk, other.pk], dt.date(2026, 3, 20))
     assert not difference
     call_command("refresh_findings", "--check")
+
+
+@pytest.mark.parametrize(
+    "born",
+    [
+        dt.date(2008, 2, 29),  # no 29 February in 2026
+        dt.date(2008, 3, 1),
+        dt.date(2008, 1, 31),
+        dt.date(2008, 4, 30),
+        dt.date(2008, 12, 31),
+        dt.date(2009, 2, 28),
+    ],
+)
+def test_a_child_counts_until_the_day_eligible_stops_counting_him(born: dt.date) -> None:
+    # `eligible` counts a child born after the day 18 years (by `add_months`) before today:
+    # the lapse day is the first day on which that fails, and every later day fails too.
+    until = child_counts_until(born)
+    for offset in range(-40, 40):
+        day = until + dt.timedelta(days=offset)
+        assert (born > add_months(day, -12 * CHILD_AGE_YEARS)) == (day < until), day
+
+
+def mother_of(time_machine: Any, actor: Any, facility: Any, born: dt.date) -> Mother:
+    """A woman registered on 20 February 2026 with one child, outside, born on `born`."""
+    at(time_machine, dt.date(2026, 2, 20))
+    return register(
+        actor,
+        facility,
+        date_of_birth=dt.date(1985, 3, 2),
+        children=[child_with_grandmother(born=born)],
+    )
+
+
+@pytest.mark.usefixtures("allow_unplanned_moves")
+def test_her_deadline_lapses_on_the_day_eligible_stops_counting_a_29_february_child(
+    time_machine, sokha, siem_reap
+) -> None:
+    woman = mother_of(time_machine, sokha, siem_reap, born=dt.date(2008, 2, 29))
+    deadline = Deadline.objects.get(mother=woman, code=rules_screening.SCREENING_DUE)
+    assert deadline.lapses_on == dt.date(2026, 3, 1)
+    assert is_eligible(woman, dt.date(2026, 2, 28))
+    assert not is_eligible(woman, dt.date(2026, 3, 1))
+
+
+def test_a_lapse_day_changed_by_hand_is_reported_and_put_back(
+    time_machine, sokha, siem_reap
+) -> None:
+    woman = mother_of(time_machine, sokha, siem_reap, born=dt.date(2010, 5, 6))
+    Deadline.objects.filter(mother=woman).update(lapses_on=None)
+    difference, _ = compare([woman.pk], dt.date(2026, 2, 20))
+    assert [fields for _d, fields in difference.deadlines_moved] == [["lapses_on"]]
+    refresh_findings([woman.pk])
+    assert Deadline.objects.get(mother=woman).lapses_on == dt.date(2028, 5, 6)

@@ -259,12 +259,12 @@ def test_a_correction_of_a_final_report_names_the_report_it_corrects(
     assert f"correcting {final.number}" in html
 
 
-def screening_deadlines(mother: Mother) -> list[dt.date]:
+def screening_deadlines(mother: Mother, field: str = "due_on") -> list[dt.date | None]:
     from komar.cases.models import Deadline
     from komar.legal.rules_screening import SCREENING_DUE
 
     return list(
-        Deadline.objects.filter(mother=mother, code=SCREENING_DUE).values_list("due_on", flat=True)
+        Deadline.objects.filter(mother=mother, code=SCREENING_DUE).values_list(field, flat=True)
     )
 
 
@@ -296,15 +296,51 @@ def test_a_woman_whose_youngest_child_turns_18_leaves_the_list_on_the_day(
         children=[child_with_grandmother(born=dt.date(2008, 3, 5))],
     )
     assert screening_deadlines(older) == [dt.date(2026, 1, 17)]
+    # The deadline lapses on his birthday.
+    assert screening_deadlines(older, "lapses_on") == [dt.date(2026, 3, 5)]
     page = client_for(sokha).get(LISTS["to_screen"]).context["page"]
     assert older.pk in [m.pk for m in page.object_list]
-    # On his birthday, before the nightly refresh: her deadline is still stored, but she is no
-    # longer eligible (the list asks `eligible` for today).
+    time_machine.move_to(dt.datetime(2026, 3, 4, 3, tzinfo=dt.UTC), tick=False)
+    page = client_for(sokha).get(LISTS["to_screen"]).context["page"]
+    assert older.pk in [m.pk for m in page.object_list]
+    assert client_for(sokha).get(MY_WORK).context["legal"].to_screen.total == 1
+    # On his birthday, before the nightly refresh: her deadline is still stored, but it has
+    # lapsed, on the full list and on "My work".
     time_machine.move_to(dt.datetime(2026, 3, 5, 3, tzinfo=dt.UTC), tick=False)
     page = client_for(sokha).get(LISTS["to_screen"]).context["page"]
     assert older.pk not in [m.pk for m in page.object_list]
+    assert client_for(sokha).get(MY_WORK).context["legal"].to_screen.total == 0
     call_command("refresh_findings", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert screening_deadlines(older) == []
+
+
+def test_a_pregnant_woman_s_deadline_does_not_lapse_with_her_child_s_age(sokha, siem_reap) -> None:
+    from komar.conftest import child_with_grandmother
+
+    # Her only child turns 18 on 5 March, but she is pregnant: she stays to be screened.
+    woman = register(
+        sokha,
+        siem_reap,
+        name_latin="Chan Sreyneang",
+        is_pregnant=True,
+        children=[child_with_grandmother(born=dt.date(2008, 3, 5))],
+    )
+    assert screening_deadlines(woman, "lapses_on") == [None]
+
+
+def test_the_deadline_lapses_on_the_youngest_child_s_birthday(sokha, siem_reap) -> None:
+    from komar.conftest import child_with_grandmother
+
+    woman = register(
+        sokha,
+        siem_reap,
+        name_latin="Chan Sreyneang",
+        children=[
+            child_with_grandmother(born=dt.date(2008, 3, 5)),
+            child_with_grandmother(born=dt.date(2010, 2, 28)),
+        ],
+    )
+    assert screening_deadlines(woman, "lapses_on") == [dt.date(2028, 2, 28)]
 
 
 def hearing_deadlines(mother: Mother) -> list[dt.date]:
