@@ -32,6 +32,7 @@ from komar.cases.models import (
     Mother,
     Placement,
     Referral,
+    inside_facility,
 )
 from komar.facilities.models import Facility
 
@@ -239,7 +240,8 @@ def _start_placement(
         )
     placement = Placement.objects.create(child=child, recorded_by=actor, **values)
     child.current_placement = placement
-    child.save(update_fields=["current_placement"])
+    child.inside_facility = inside_facility(placement)
+    child.save(update_fields=["current_placement", "inside_facility"])
     _count_children_inside(child.mother_id)
     write_audit(
         actor=actor,
@@ -352,6 +354,9 @@ def do_change_episode(
         ):
             placement.facility = updated.facility
             placement.save(update_fields=["facility"])
+            Child.objects.filter(current_placement=placement).update(
+                inside_facility=inside_facility(placement)
+            )
             write_audit(
                 actor=actor,
                 action=Changed,

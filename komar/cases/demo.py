@@ -50,6 +50,7 @@ from komar.cases.models import (
     Mother,
     OffenceCategory,
     Placement,
+    inside_facility,
 )
 from komar.facilities.models import Facility, Province
 from komar.lib.dates import add_months, earliest_birth_date_reaching_on_or_after
@@ -1304,8 +1305,9 @@ def set_pointers(woman: WomanRows) -> None:
 
     Her `latest_episode`, with its `facility` (her access scope) and `legal_status` (the case
     list's filter), or none and "" without an episode (`_open_episode`, `do_release_mother`);
-    each child's open placement (`current_placement`), and how many live inside with her
-    (`children_inside`, `_start_placement`).
+    each child's open placement (`current_placement`) and its facility while she lives inside
+    (`inside_facility`), and how many live inside with her (`children_inside`,
+    `_start_placement`).
     """
     mother = woman.mother
     latest = newest(woman.episodes, EPISODE_NEWEST_FIRST)
@@ -1316,6 +1318,7 @@ def set_pointers(woman: WomanRows) -> None:
     for child_rows in woman.children:
         open_placements = [p for p in child_rows.placements if p.end_date is None]
         child_rows.child.current_placement = newest(open_placements, PLACEMENT_NEWEST_FIRST)
+        child_rows.child.inside_facility = inside_facility(child_rows.child.current_placement)
     inside = [
         c.child.date_of_birth
         for c in woman.children

@@ -378,6 +378,19 @@ class Child(models.Model):
         related_name="+",
         editable=False,
     )
+    # A copy kept by the actions that start or correct a placement: the facility of her current
+    # placement while she lives inside with her mother, else empty. The children inside a
+    # facility (its register, "My work"'s count) are then one index range, with no join to the
+    # placements.
+    inside_facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -389,6 +402,8 @@ class Child(models.Model):
         indexes = [
             # The case list's "near or over the stay limit" filters compare birth dates.
             models.Index(fields=["date_of_birth"], name="child_dob_idx"),
+            # The children inside a facility, with their mothers for her scope's probe.
+            models.Index(fields=["inside_facility", "mother"], name="child_inside_facility_idx"),
         ]
 
     def __str__(self) -> str:
@@ -953,3 +968,11 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.due_on}"
+
+
+def inside_facility(placement: Placement | None) -> Facility | None:
+    """The copy `Child.inside_facility` for her current placement: its facility while she lives
+    inside with her mother."""
+    if placement is None or placement.kind != Placement.Kind.WITH_MOTHER:
+        return None
+    return placement.facility

@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest
 
 from komar.accounts.models import Role, User
 from komar.cases.access import facility_ids, is_prison_staff
-from komar.cases.models import Child, Placement
+from komar.cases.models import Child
 from komar.facilities.models import Facility
 
 READER_ROLES = frozenset(
@@ -104,11 +104,10 @@ def get_cfs_facility_for_user(user: User, code: uuid.UUID) -> Facility:
 
 
 def children_inside_facility(facility_pks: list[int]) -> QuerySet[Child]:
-    """The children living inside these facilities with their mothers now."""
-    return Child.objects.filter(
-        current_placement__kind=Placement.Kind.WITH_MOTHER,
-        current_placement__facility_id__in=facility_pks,
-    )
+    """The children living inside these facilities with their mothers now: their copy of the
+    facility of a current placement with the mother (`Child.inside_facility`, kept by the
+    actions), one range of its index."""
+    return Child.objects.filter(inside_facility_id__in=facility_pks)
 
 
 def get_child_minimal(request: HttpRequest, code: uuid.UUID) -> Child:

@@ -481,6 +481,11 @@ def test_the_pointers_and_latest_flags_are_those_the_actions_keep() -> None:
         assert mother.legal_status == mother.latest_episode.legal_status
         inside = [c for c in mother.children.all() if c.is_inside]
         assert mother.children_inside == len(inside)
+        for child in mother.children.all():
+            placement = child.current_placement
+            facility = placement.facility_id if child.is_inside and placement else None
+            assert child.inside_facility_id == facility
+    assert Child.objects.filter(inside_facility__isnull=False).exists()
     assert Mother.objects.filter(children_inside=2).exists()
     assert Mother.objects.filter(legal_status="released").exists()
     latest_sessions = set(CounsellingSession.objects.filter(is_latest=True).values_list("pk"))
