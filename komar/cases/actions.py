@@ -322,6 +322,10 @@ def do_change_episode(
         ),
         confirmed,
     )
+    # The stored facility, not `episode`'s: a validated form has already set the new one on it.
+    recorded_facility_id = (
+        CustodyEpisode.objects.filter(pk=episode.pk).values_list("facility_id", flat=True).get()
+    )
     updated, changed = _apply_versioned_change(episode, _model_fields(changes), expected_version)
     if changed:
         write_audit(
@@ -350,7 +354,7 @@ def do_change_episode(
             child__mother=episode.mother,
             child__current_placement__pk=models.F("pk"),
             kind=Placement.Kind.WITH_MOTHER,
-            facility_id=episode.facility_id,
+            facility_id=recorded_facility_id,
         ):
             placement.facility = updated.facility
             placement.save(update_fields=["facility"])

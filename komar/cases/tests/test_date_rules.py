@@ -445,3 +445,18 @@ def test_her_history_names_what_was_confirmed(sokha, dara, siem_reap) -> None:
     url = reverse("casefile:mother_history", args=[mother.code])
     page = html(client_for(dara).get(url))
     assert "Confirmed as right: the mother&#x27;s age at a birth" in page
+
+
+def test_a_facility_corrected_on_the_page_moves_the_children_inside_with_her(
+    sokha, sophea, cc2
+) -> None:
+    # The form sets the new facility on the episode it edits before the action runs: the
+    # placements inside are found by the facility recorded before.
+    client = client_for(sokha)
+    url = reverse("cases:episode_edit", args=[sophea.code])
+    data = _edit_data(url, client) | {"facility": str(cc2.pk)}
+    assert client.post(url, data).status_code == 302
+    inside = sophea.children.get(name_latin="Sok Vichet")
+    assert inside.current_placement.facility == cc2
+    assert inside.inside_facility == cc2
+    assert sophea.episodes.count() == 1  # a correction, not a transfer

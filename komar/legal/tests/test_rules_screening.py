@@ -213,6 +213,8 @@ def test_the_stored_flags_agree_with_a_fresh_evaluation(
         dt.date(2008, 4, 30),
         dt.date(2008, 12, 31),
         dt.date(2009, 2, 28),
+        dt.date(2010, 2, 28),  # 18 in 2028, a leap year
+        dt.date(2010, 3, 1),
     ],
 )
 def test_a_child_counts_until_the_day_eligible_stops_counting_him(born: dt.date) -> None:

@@ -307,6 +307,7 @@ def test_a_woman_whose_youngest_child_turns_18_leaves_the_list_on_the_day(
     # On his birthday, before the nightly refresh: her deadline is still stored, but it has
     # lapsed, on the full list and on "My work".
     time_machine.move_to(dt.datetime(2026, 3, 5, 3, tzinfo=dt.UTC), tick=False)
+    assert screening_deadlines(older) == [dt.date(2026, 1, 17)]
     page = client_for(sokha).get(LISTS["to_screen"]).context["page"]
     assert older.pk not in [m.pk for m in page.object_list]
     assert client_for(sokha).get(MY_WORK).context["legal"].to_screen.total == 0
@@ -314,7 +315,9 @@ def test_a_woman_whose_youngest_child_turns_18_leaves_the_list_on_the_day(
     assert screening_deadlines(older) == []
 
 
-def test_a_pregnant_woman_s_deadline_does_not_lapse_with_her_child_s_age(sokha, siem_reap) -> None:
+def test_a_pregnant_woman_s_deadline_does_not_lapse_with_her_child_s_age(
+    sokha, siem_reap, time_machine
+) -> None:
     from komar.conftest import child_with_grandmother
 
     # Her only child turns 18 on 5 March, but she is pregnant: she stays to be screened.
@@ -326,6 +329,9 @@ def test_a_pregnant_woman_s_deadline_does_not_lapse_with_her_child_s_age(sokha, 
         children=[child_with_grandmother(born=dt.date(2008, 3, 5))],
     )
     assert screening_deadlines(woman, "lapses_on") == [None]
+    time_machine.move_to(dt.datetime(2026, 3, 6, 3, tzinfo=dt.UTC), tick=False)
+    page = client_for(sokha).get(LISTS["to_screen"]).context["page"]
+    assert woman.pk in [m.pk for m in page.object_list]
 
 
 def test_the_deadline_lapses_on_the_youngest_child_s_birthday(sokha, siem_reap) -> None:
