@@ -143,7 +143,9 @@ def count_by_rule(user: User) -> list[RuleCount]:
     per half of her scope)."""
     counts: Counter[str] = Counter()
     for half in _open_halves(user):
-        grouped = half.values_list("rule_code").annotate(n=Count("pk"))
+        # COUNT(*), not of the ids: the half's index holds every column read (an index-only
+        # scan on PostgreSQL, where counting the ids read 6,000 pages of the table).
+        grouped = half.values_list("rule_code").annotate(n=Count("*"))
         counts.update(dict(grouped.values_list("rule_code", "n")))
     rules = sorted(all_rules(), key=lambda r: (r.priority, r.code))
     return [RuleCount(r, counts[r.code]) for r in rules if counts.get(r.code)]
