@@ -358,9 +358,7 @@ def do_change_episode(
         ):
             placement.facility = updated.facility
             placement.save(update_fields=["facility"])
-            Child.objects.filter(current_placement=placement).update(
-                inside_facility=inside_facility(placement)
-            )
+            Child.objects.filter(pk=placement.child_id).update(inside_facility=updated.facility)
             write_audit(
                 actor=actor,
                 action=Changed,

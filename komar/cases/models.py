@@ -519,6 +519,14 @@ class Placement(models.Model):
         return format_phone(self.carer_contact)
 
 
+def inside_facility(placement: Placement | None) -> Facility | None:
+    """The copy `Child.inside_facility` for her current placement: its facility while she lives
+    inside with her mother."""
+    if placement is None or placement.kind != Placement.Kind.WITH_MOTHER:
+        return None
+    return placement.facility
+
+
 class Consent(models.Model):
     """Consent given by a woman for one purpose; withdrawn, never deleted."""
 
@@ -968,11 +976,3 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.due_on}"
-
-
-def inside_facility(placement: Placement | None) -> Facility | None:
-    """The copy `Child.inside_facility` for her current placement: its facility while she lives
-    inside with her mother."""
-    if placement is None or placement.kind != Placement.Kind.WITH_MOTHER:
-        return None
-    return placement.facility

@@ -96,3 +96,17 @@ def test_a_child_s_copy_of_her_facility_inside_follows_every_placement(
         actor=sokha,
     )
     assert _inside(outside) is None
+
+
+def test_the_migration_fills_the_copy_from_the_current_placements(sophea, siem_reap) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    fill = import_module("komar.cases.migrations.0017_child_inside_facility").fill
+    Child.objects.update(inside_facility=None)
+    fill(apps, None)
+    inside = sophea.children.get(name_latin="Sok Vichet")
+    outside = sophea.children.get(name_latin="Sok Dara")  # with her grandmother
+    assert _inside(inside) == siem_reap
+    assert _inside(outside) is None

@@ -237,7 +237,6 @@ def mother_of(time_machine: Any, actor: Any, facility: Any, born: dt.date) -> Mo
     )
 
 
-@pytest.mark.usefixtures("allow_unplanned_moves")
 def test_her_deadline_lapses_on_the_day_eligible_stops_counting_a_29_february_child(
     time_machine, sokha, siem_reap
 ) -> None:
