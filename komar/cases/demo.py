@@ -1285,16 +1285,16 @@ def insert_women(
         [
             AccessGrant(
                 mother=c.mother,
-                organisation=c.organisation,
+                organisation_id=c.organisation_id,
                 reason=AccessGrant.Reason.CONSENT,
                 consent=c,
                 granted_at=c.created_at,
             )
             for c in consents
             if c.purpose == Consent.Purpose.SHARING
-            and c.organisation is not None
+            and c.organisation_id is not None
             and c.withdrawn_on is None
-            and c.organisation.pk != c.mother.organisation_id
+            and c.organisation_id != c.mother.organisation_id
         ]
     )
     return [woman_facts(r, today=today, limit_months=limit_months) for r in rows]
@@ -1443,7 +1443,11 @@ def _take_related_id(row: models.Model, relation: models.ForeignKey[Any, Any]) -
         return
     if related.pk is None:
         raise ValueError(f"{row!r}: its {relation.name} has no id yet.")
-    setattr(row, relation.attname, related.pk)
+    if getattr(row, relation.attname) != related.pk:
+        setattr(row, relation.attname, related.pk)
+        # Django forgets the related object when the id changes: keep it, as reading it again
+        # would cost a query for each row.
+        relation.set_cached_value(row, related)
 
 
 def _needs_pre_save(f: models.Field[Any, Any]) -> bool:
@@ -1452,8 +1456,33 @@ def _needs_pre_save(f: models.Field[Any, Any]) -> bool:
     return type(f).pre_save is not models.Field.pre_save
 
 
+# Fields whose values of this exact type both databases' drivers take as they are: the field's
+# conversion would give the same value back (an enum member, a lazy text or a number given as a
+# string is still converted).
+_AS_IS = {
+    "AutoField": int,
+    "BigAutoField": int,
+    "BigIntegerField": int,
+    "BooleanField": bool,
+    "CharField": str,
+    "IntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveSmallIntegerField": int,
+    "SmallIntegerField": int,
+    "TextField": str,
+}
+
+
 def _converter(f: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
     convert = partial(f.get_db_prep_save, connection=connection)
+    target = f.target_field if isinstance(f, models.ForeignKey) else f
+    as_is = _AS_IS.get(target.get_internal_type())
+    if as_is is not None:
+
+        def convert_unless_as_is(value: Any) -> Any:
+            return value if value is None or type(value) is as_is else convert(value)
+
+        return convert_unless_as_is
     if not isinstance(f, models.DateField):
         return convert
     # Dates repeat within a chunk and every row's timestamp is the same: convert each once.
