@@ -242,16 +242,16 @@ def seed(rng: random.Random, ref: registry.Reference) -> None:
     generator = Monitoring(rng, ref)
     facilities = sorted(set(ref.facilities.items), key=lambda f: f.name_en)
     registers, rows = generator.registers(facilities)
-    Register.objects.bulk_create(registers)
-    Attendance.objects.bulk_create(rows)
+    registry.write_rows(registers)
+    registry.write_rows(rows)
     open_days: dict[tuple[int, dt.date], int] = {}
     for register in registers:
         key = (register.facility_id, first_of_month(register.on))
         open_days[key] = open_days.get(key, 0) + 1
-    Snapshot.objects.bulk_create(generator.snapshots(facilities, open_days))
+    registry.write_rows(generator.snapshots(facilities, open_days))
     checklists, scores = generator.checklists(facilities)
-    Checklist.objects.bulk_create(checklists)
-    Score.objects.bulk_create(scores)
+    registry.write_rows(checklists)
+    registry.write_rows(scores)
 
 
 def _demo_users(organisation_ids: list[int]) -> list[int]:
