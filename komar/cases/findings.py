@@ -16,11 +16,13 @@ stored the same way (`Deadline`), with no history: set, moved or deleted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from komar.cases.models import Child, Deadline, Finding, Mother
@@ -187,10 +189,80 @@ def _evaluate(
         )
 
 
-def compare(mother_ids: Sequence[int], today: dt.date) -> tuple[Difference, Expectation]:
+class Evaluations:
+    """Fresh evaluations of chunks of women, handed back in the order they were asked for: made
+    by `jobs` processes forked from this one, which only read, while this one goes on; or, with
+    `jobs` 0, inside a transaction or on an in-memory database (the tests', which a forked
+    process would not see), in this process when they are taken.
+
+    Only for a database nobody else writes to meanwhile (a dataset being seeded, a benchmark's):
+    an action taken while another process evaluates her would be followed by her refresh
+    writing the evaluation made before it, until the next refresh.
+
+        with Evaluations(today, jobs=2) as evaluations:
+            evaluations.ask(ids)            # after her rows are committed
+            for ids, expectation in evaluations.done():  # or .rest(), waiting for each
+                refresh_findings(ids, today=today, expectation=expectation)
+    """
+
+    def __init__(self, today: dt.date, *, jobs: int) -> None:
+        self.today = today
+        self.jobs = jobs
+        self.pool: Any = None
+        self.asked: deque[tuple[Sequence[int], Any]] = deque()
+
+    def __enter__(self) -> Evaluations:
+        connection: Any = connections[router.db_for_read(Mother)]  # SQLite's has is_in_memory_db
+        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        if self.jobs >= 1 and not connection.in_atomic_block and not in_memory:
+            # A forked process must not share this one's connection: each opens its own.
+            connections.close_all()
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        if self.pool is not None:
+            if kind is None:
+                self.pool.close()
+            else:
+                self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def ask(self, mother_ids: Sequence[int]) -> None:
+        pending = None
+        if self.pool is not None:
+            pending = self.pool.apply_async(_expect_in_worker, (mother_ids, self.today))
+        self.asked.append((mother_ids, pending))
+
+    def done(self) -> Iterator[tuple[Sequence[int], Expectation]]:
+        """The evaluations made so far, in order (all of them, made now, without processes)."""
+        while self.asked and (self.asked[0][1] is None or self.asked[0][1].ready()):
+            yield self._take()
+
+    def rest(self) -> Iterator[tuple[Sequence[int], Expectation]]:
+        """Every evaluation asked for, in order, waiting for each."""
+        while self.asked:
+            yield self._take()
+
+    def _take(self) -> tuple[Sequence[int], Expectation]:
+        mother_ids, pending = self.asked.popleft()
+        if pending is None:
+            return mother_ids, expect(mother_ids, self.today)
+        return mother_ids, pending.get()
+
+
+def _expect_in_worker(mother_ids: Sequence[int], today: dt.date) -> Expectation:
+    return expect(mother_ids, today)  # looked up when called, in the forked process
+
+
+def compare(
+    mother_ids: Sequence[int], today: dt.date, expectation: Expectation | None = None
+) -> tuple[Difference, Expectation]:
     """How the stored open findings and deadlines of these women differ from a fresh
-    evaluation."""
-    expectation = expect(mother_ids, today)
+    evaluation (`expectation`, when it was made beforehand by `Evaluations`)."""
+    if expectation is None:
+        expectation = expect(mother_ids, today)
     expected = expectation.findings
     stored = {
         (f.rule_code, f.mother_id, f.child_id): f
@@ -242,15 +314,32 @@ def _resolution(finding: Finding, closed: set[int]) -> str:
     return Finding.Resolution.NO_LONGER_APPLIES
 
 
+# Writes unsaved rows of one model (a finding or a deadline).
+Insert = Callable[[list[Any]], None]
+
+
+def _bulk_create(rows: list[Any]) -> None:
+    if rows:
+        type(rows[0]).objects.bulk_create(rows)
+
+
 @transaction.atomic
 def refresh_findings(
-    mother_ids: Iterable[int], *, today: dt.date | None = None, now: dt.datetime | None = None
+    mother_ids: Iterable[int],
+    *,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    expectation: Expectation | None = None,
+    insert: Insert | None = None,
 ) -> Difference:
-    """Bring the stored findings of these women (and their children) in line with the rules."""
+    """Bring the stored findings of these women (and their children) in line with the rules
+    (with `expectation`: with that evaluation of them, made beforehand; with `insert`: writing
+    the new findings and deadlines with it, as the demo load does in bulk)."""
+    insert = insert or _bulk_create
     ids = sorted(set(mother_ids))
     today = today or timezone.localdate()
     now = now or timezone.now()
-    difference, expectation = compare(ids, today)
+    difference, expectation = compare(ids, today, expectation)
     expected = expectation.findings
     closed = (
         set(
@@ -270,26 +359,30 @@ def refresh_findings(
         difference.updated,
         lambda f: expected[(f.rule_code, f.mother_id, f.child_id)],
     )
-    Finding.objects.bulk_create(
-        Finding(
-            rule_code=e.rule.code,
-            rule_version=e.rule.version,
-            priority=e.rule.priority,
-            mother_id=e.mother_id,
-            child_id=e.child_id,
-            facility_id=e.facility_id,
-            organisation_id=e.organisation_id,
-            born_on=e.born_on,
-            facts=e.facts,
-            raised_at=now,
-        )
-        for e in difference.raised
+    insert(
+        [
+            Finding(
+                rule_code=e.rule.code,
+                rule_version=e.rule.version,
+                priority=e.rule.priority,
+                mother_id=e.mother_id,
+                child_id=e.child_id,
+                facility_id=e.facility_id,
+                organisation_id=e.organisation_id,
+                born_on=e.born_on,
+                facts=e.facts,
+                raised_at=now,
+            )
+            for e in difference.raised
+        ]
     )
-    _store_deadlines(difference, expectation.deadlines)
+    _store_deadlines(difference, expectation.deadlines, insert)
     return difference
 
 
-def _store_deadlines(difference: Difference, expected: dict[Key, ExpectedDeadline]) -> None:
+def _store_deadlines(
+    difference: Difference, expected: dict[Key, ExpectedDeadline], insert: Insert
+) -> None:
     if difference.deadlines_dropped:
         Deadline.objects.filter(pk__in=[d.pk for d in difference.deadlines_dropped]).delete()
     _update(
@@ -297,18 +390,20 @@ def _store_deadlines(difference: Difference, expected: dict[Key, ExpectedDeadlin
         difference.deadlines_moved,
         lambda d: expected[(d.code, d.mother_id, d.child_id)],
     )
-    Deadline.objects.bulk_create(
-        Deadline(
-            code=e.code,
-            mother_id=e.mother_id,
-            child_id=e.child_id,
-            facility_id=e.facility_id,
-            organisation_id=e.organisation_id,
-            born_on=e.born_on,
-            due_on=e.due_on,
-            lapses_on=e.lapses_on,
-        )
-        for e in difference.deadlines_set
+    insert(
+        [
+            Deadline(
+                code=e.code,
+                mother_id=e.mother_id,
+                child_id=e.child_id,
+                facility_id=e.facility_id,
+                organisation_id=e.organisation_id,
+                born_on=e.born_on,
+                due_on=e.due_on,
+                lapses_on=e.lapses_on,
+            )
+            for e in difference.deadlines_set
+        ]
     )
 
 
@@ -330,3 +425,29 @@ def _update(
 def refresh_for(mother: Mother) -> None:
     """For actions: refresh one woman's findings (and her children's) in their transaction."""
     refresh_findings([mother.pk])
+
+
+def update_planner_statistics() -> None:
+    """Planner statistics, after the daily refresh (and a demo load): SQLite has no autovacuum
+    to gather them, and without them it reads a user's flags and reviews through the wrong
+    indexes."""
+    connection = connections[router.db_for_write(Finding)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        if connection.vendor == "sqlite":
+            _forget_grant_statistics(cursor)
+
+
+# SQLite keeps one average per index (no histogram in Debian's build): the open grants' index by
+# organisation is averaged over the organisations that hold grants, often a single one (the
+# legal aid organisation), so the planner expects every grant to match and reads the whole
+# table, for each part of a query that asks for an organisation's grants (3 ms each at 22,000
+# grants, 17 of them in a social worker's "My work", whose organisation holds none). Without
+# statistics for that index, SQLite reads the organisation's range of it (0.05 ms when empty,
+# the same 3 ms as the table when the organisation holds them all).
+GRANT_INDEX = "grant_open_org_idx"
+
+
+def _forget_grant_statistics(cursor: Any) -> None:
+    cursor.execute("DELETE FROM sqlite_stat1 WHERE idx = %s", [GRANT_INDEX])
+    cursor.execute("ANALYZE sqlite_schema")  # the planner reloads the statistics

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from komar.cases.access import scope
-from komar.cases.management.commands.refresh_findings import GRANT_INDEX
+from komar.cases.findings import GRANT_INDEX
 from komar.cases.models import AccessGrant, Mother
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")

@@ -4,7 +4,8 @@ Run daily from a timer (see docs/deployment.md): rules that depend on the date (
 approaching, a review falling due) change without any action, and a rule whose version changed
 resolves the old version's findings and raises its own. `--check` writes nothing and reports
 every stored finding (and deadline) that differs from a fresh evaluation (exit status 1 if any
-does).
+does). `--jobs N` evaluates in N processes while this one writes, for a database nobody else
+writes to meanwhile (`seed_demo` and `scripts/bench` use it on the data they load).
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 from django.utils import timezone
 
-from komar.cases.findings import Difference, compare, refresh_findings
+from komar.cases.findings import (
+    Difference,
+    Evaluations,
+    compare,
+    refresh_findings,
+    update_planner_statistics,
+)
 from komar.cases.models import Deadline, Finding, Mother
 from komar.lib.rules import all_rules
 
@@ -32,6 +38,16 @@ class Command(BaseCommand):
             action="store_true",
             help="write nothing; report stored findings that differ from a fresh evaluation",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="evaluate in this many processes (the writes stay in one); only on a database "
+            "nobody else writes to meanwhile, such as a dataset just seeded",
+        )
+        parser.add_argument(
+            "--chunk", type=int, default=CHUNK, help="women evaluated and written together"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not all_rules():
@@ -39,22 +55,24 @@ class Command(BaseCommand):
         started = time.monotonic()
         today = timezone.localdate()
         total = Difference()
+        jobs, size = options["jobs"], options["chunk"]
+        if jobs < 1 or size < 1:
+            raise CommandError("--jobs and --chunk must be 1 or more.")
         ids = list(Mother.objects.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            if options["check"]:
-                difference, _expected = compare(chunk, today)
-            else:
-                difference = refresh_findings(chunk, today=today)
-            total.add(difference)
+        chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+        # One process evaluates and writes; with --jobs, others evaluate the chunks ahead.
+        with Evaluations(today, jobs=jobs if jobs > 1 else 0) as evaluations:
+            for chunk in chunks:
+                evaluations.ask(chunk)
+            for evaluated, expectation in evaluations.rest():
+                if options["check"]:
+                    difference, _expected = compare(evaluated, today, expectation)
+                else:
+                    difference = refresh_findings(evaluated, today=today, expectation=expectation)
+                total.add(difference)
         # Findings of a retired rule are resolved above, as no fresh evaluation raises them.
         if not options["check"]:
-            # Planner statistics, daily: SQLite has no autovacuum to gather them, and without
-            # them it reads a user's flags and reviews through the wrong indexes.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-                if connection.vendor == "sqlite":
-                    _forget_grant_statistics(cursor)
+            update_planner_statistics()
         seconds = time.monotonic() - started
         verb = "would raise" if options["check"] else "raised"
         self.stdout.write(
@@ -87,18 +105,3 @@ class Command(BaseCommand):
             for deadline in total.deadlines_dropped[:20]:
                 self.stdout.write(f"  stale: deadline {deadline.pk} {deadline.code}")
             raise CommandError("Stored findings differ from a fresh evaluation.")
-
-
-# SQLite keeps one average per index (no histogram in Debian's build): the open grants' index by
-# organisation is averaged over the organisations that hold grants, often a single one (the
-# legal aid organisation), so the planner expects every grant to match and reads the whole
-# table, for each part of a query that asks for an organisation's grants (3 ms each at 22,000
-# grants, 17 of them in a social worker's "My work", whose organisation holds none). Without
-# statistics for that index, SQLite reads the organisation's range of it (0.05 ms when empty,
-# the same 3 ms as the table when the organisation holds them all).
-GRANT_INDEX = "grant_open_org_idx"
-
-
-def _forget_grant_statistics(cursor: Any) -> None:
-    cursor.execute("DELETE FROM sqlite_stat1 WHERE idx = %s", [GRANT_INDEX])
-    cursor.execute("ANALYZE sqlite_schema")  # the planner reloads the statistics
