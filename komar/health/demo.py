@@ -18,11 +18,14 @@ import random
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import F, QuerySet
 
+from komar.accounts.models import User
 from komar.cases import demo as registry
-from komar.cases.models import Child, Mother
+from komar.cases.models import Child, Mother, Placement
 from komar.health import growth
 from komar.health.actions import measurement_values
 from komar.health.models import (
@@ -54,24 +57,46 @@ class HealthGenerator:
         """A random code drawn from the demo's generator (the same for a seed)."""
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
-    def chunk(self, women: Sequence[registry.WomanFacts]) -> None:
-        """Draw and write the records of one chunk of women (inside the caller's transaction)."""
+    def chunk_written(self, mother_ids: Sequence[int]) -> None:
+        """Draw and write the records of a chunk of women once their rows are committed, read
+        back from the database: her children inside, in the order they were written. Written
+        in a transaction of their own, after drawing (in a process beside the one writing the
+        next chunks, the rows are drawn before taking the database's write lock)."""
+        users = {user.pk: user for user in self.ref.users.values()}
+        found = (
+            Child.objects.filter(
+                mother_id__in=mother_ids, current_placement__kind=Placement.Kind.WITH_MOTHER
+            )
+            .select_related("current_placement")
+            .annotate(worker_id=F("mother__assigned_worker_id"))
+            .order_by("pk")
+        )
+        sokha = self.ref.users["sokha"]
+        children = []
+        for child in found:
+            worker = users.get(child.worker_id) if child.worker_id is not None else None
+            if worker is None and child.worker_id is not None:
+                worker = User.objects.get(pk=child.worker_id)
+            children.append((child, worker or sokha))
+        rows = self.draw(children)
+        with transaction.atomic():
+            write(rows)
+
+    def draw(self, children: Sequence[tuple[Child, User]]) -> list[list[Any]]:
+        """The records of these children (each with who records them), by table."""
         measurements: list[Measurement] = []
         immunisations: list[Immunisation] = []
         milestones: list[Milestone] = []
         checks: list[HealthCheck] = []
         events: list[HealthEvent] = []
-        for woman in women:
-            recorder = woman.mother.assigned_worker or self.ref.users["sokha"]
-            for child in woman.inside:
-                self.child(child, recorder, measurements, immunisations, milestones, checks, events)
-        for rows in (measurements, immunisations, milestones, checks, events):
-            registry.write_rows(rows)
+        for child, recorder in children:
+            self.child(child, recorder, measurements, immunisations, milestones, checks, events)
+        return [measurements, immunisations, milestones, checks, events]
 
     def child(
         self,
         child: Child,
-        recorder: object,
+        recorder: User,
         measurements: list[Measurement],
         immunisations: list[Immunisation],
         milestones: list[Milestone],
@@ -203,6 +228,11 @@ class HealthGenerator:
                     **stamp,
                 )
             )
+
+
+def write(tables: list[list[Any]]) -> None:
+    for rows in tables:
+        registry.write_rows(rows)
 
 
 def flush(mothers: QuerySet[Mother]) -> None:

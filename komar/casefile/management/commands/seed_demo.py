@@ -21,28 +21,34 @@ and the casework about them, composed from each app's own demo module.
 The casework has a generator of its own (seeded from the seed plus an offset), so that the
 registry data stay the same whatever the workflows draw. The workflows share it, drawing woman by
 woman in layer order: the order of the draws is part of "same seed, same data". The stored
-findings are computed at the end by `refresh_findings`, as every night. See the registry's
-module for the rules the data follow (no audit rows, codes derived from the seed, demo users
-reset and never deleted).
+findings are those the nightly `refresh_findings` stores. The health records and the findings
+of each chunk are made by processes of their own while the next chunks are drawn (`Beside`).
+See the registry's module for the rules the data follow (no audit rows, codes derived from the
+seed, demo users reset and never deleted).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import multiprocessing
+import os
 import random
 import time
-from collections.abc import Sequence
-from typing import Any
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any, Generic, TypeVar
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from komar.accounts.models import Organisation, User
 from komar.assessments import demo as assessments_demo
 from komar.cases import demo as registry
+from komar.cases.findings import expect, refresh_findings, update_planner_statistics
+from komar.cases.models import Mother
 from komar.casework import demo as casework_demo
 from komar.casework.models import CaseNote
 from komar.counselling import demo as counselling_demo
@@ -63,6 +69,99 @@ HEALTH_SEED_OFFSET = 4_000_037
 TRANSITIONS_SEED_OFFSET = 5_000_011
 MONITORING_SEED_OFFSET = 6_000_001
 RESEARCH_SEED_OFFSET = 7_000_003
+
+R = TypeVar("R")
+
+
+def store_findings(mother_ids: Sequence[int], today: dt.date) -> tuple[int, int]:
+    """Evaluate the rules for these women (before taking the database's write lock) and store
+    the findings and deadlines, as the nightly refresh does: how many were raised and set."""
+    expectation = expect(mother_ids, today)
+    difference = refresh_findings(
+        mother_ids, today=today, expectation=expectation, insert=registry.write_rows
+    )
+    return len(difference.raised), len(difference.deadlines_set)
+
+
+class Beside(Generic[R]):
+    """A step of the load done for each chunk of women once their rows are committed, by a
+    process of its own forked from this one (with the state of the generators it holds): one
+    chunk after another, in the order asked, so that its draws and its rows are those it
+    would give here. Where a forked process would not see the rows (inside a transaction, on
+    an in-memory database: the tests') or no other core is free, it is done here, in order,
+    when its results are taken.
+
+        with Beside(step, enabled=True) as beside:
+            beside.ask(ids)  # once her rows are committed
+            for ids, result in beside.done():  # those done so far; .rest() waits for all
+                ...
+    """
+
+    def __init__(self, step: Callable[[Sequence[int]], R], *, enabled: bool) -> None:
+        self.step = step
+        self.enabled = enabled
+        self.asked: deque[Sequence[int]] = deque()
+        self.pipe: Any = None
+        self.process: Any = None
+
+    def __enter__(self) -> Beside[R]:
+        connection: Any = connections[router.db_for_write(Mother)]
+        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        self.enabled = self.enabled and not connection.in_atomic_block and not in_memory
+        if self.enabled:
+            connections.close_all()  # the forked process opens its own
+            context = multiprocessing.get_context("fork")
+            self.pipe, theirs = context.Pipe()
+            self.process = context.Process(target=_serve, args=(theirs, self.step), daemon=True)
+            self.process.start()
+            theirs.close()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        if self.process is None:
+            return
+        if kind is None:
+            self.pipe.send(None)
+        else:
+            self.process.terminate()
+        self.process.join()
+        self.process = None
+
+    def ask(self, mother_ids: Sequence[int]) -> None:
+        self.asked.append(mother_ids)
+        if self.enabled:
+            self.pipe.send(list(mother_ids))
+
+    def done(self) -> Iterator[tuple[Sequence[int], R]]:
+        """The chunks done so far, in order (here: all of them, done now)."""
+        while self.asked and (not self.enabled or self.pipe.poll()):
+            yield self._take()
+
+    def rest(self) -> Iterator[tuple[Sequence[int], R]]:
+        """Every chunk asked for, in order, waiting for each."""
+        while self.asked:
+            yield self._take()
+
+    def _take(self) -> tuple[Sequence[int], R]:
+        mother_ids = self.asked.popleft()
+        if not self.enabled:
+            return mother_ids, self.step(mother_ids)
+        failure, result = self.pipe.recv()
+        if failure:
+            raise CommandError(f"A step of the demo load failed in its process:\n{failure}")
+        return mother_ids, result
+
+
+def _serve(pipe: Any, step: Callable[[Sequence[int]], Any]) -> None:
+    """In the forked process: do the step for each chunk asked for, and send back its result,
+    or why it failed (and stop)."""
+    try:
+        while (mother_ids := pipe.recv()) is not None:
+            pipe.send(("", step(mother_ids)))
+    except Exception:
+        pipe.send((traceback.format_exc(), None))
+    finally:
+        connections.close_all()
 
 
 class Casework:
@@ -86,8 +185,9 @@ class Casework:
         )
 
     def insert(self, women: Sequence[registry.WomanFacts]) -> None:
-        """Draw and write the casework of one chunk of women (inside the caller's transaction).
-        Each workflow is handed what the one below it drew for the woman."""
+        """Draw and write the casework of one chunk of women (inside the caller's transaction),
+        but for the health records, drawn once it is committed (`Beside`). Each workflow is
+        handed what the one below it drew for the woman."""
         sessions = counselling_demo.CounsellingRows()
         assessed = assessments_demo.AssessmentRows()
         notes: list[CaseNote] = []
@@ -102,7 +202,6 @@ class Casework:
         legal = legal_demo.LegalRows()
         self.legal.chunk(women, legal)
         legal_demo.insert_legal(legal)
-        self.health.chunk(women)
         self.transitions.chunk(women)
 
 
@@ -150,33 +249,48 @@ class Command(BaseCommand):
         )
         generator = registry.Generator(random.Random(options["seed"]), ref)  # noqa: S311
         casework = Casework(options["seed"], ref)
-        done = 0
-        while done < size:
-            chunk = min(registry.CHUNK_SIZE, size - done)
-            with transaction.atomic():
-                women = registry.insert_women(
-                    [generator.woman() for _ in range(chunk)],
-                    today=today,
-                    limit_months=ref.limit_months,
-                )
-                casework.insert(women)
-            done += chunk
-            if size > registry.CHUNK_SIZE and options["verbosity"] > 1:
-                self.stdout.write(f"  {done} of {size} women")
-
-        with transaction.atomic():
-            monitoring_demo.seed(
-                random.Random(options["seed"] + MONITORING_SEED_OFFSET),  # noqa: S311
-                ref,
-            )
-            research_demo.seed(
-                random.Random(options["seed"] + RESEARCH_SEED_OFFSET),  # noqa: S311
-                ref,
-            )
-
-        # The flags, as the nightly refresh stores them (its one line only when asked for).
         verbose = options["verbosity"] > 1
-        call_command("refresh_findings", stdout=self.stdout if verbose else io.StringIO())
+        # Once a chunk of women is written, two steps follow, each by a process of its own
+        # while this one draws the next chunks (nobody else uses the data yet): the health
+        # records (their generator reads her children back), then the stored flags, as the
+        # nightly refresh stores them (no rule reads the monitoring or research records
+        # written last).
+        enabled = len(os.sched_getaffinity(0)) > 1
+        health = Beside(casework.health.chunk_written, enabled=enabled)
+        flags = Beside(partial(store_findings, today=today), enabled=enabled)
+        raised = deadlines = 0
+        with health, flags:
+            done = 0
+            while done < size:
+                drawn = [generator.woman() for _ in range(min(registry.CHUNK_SIZE, size - done))]
+                with transaction.atomic():
+                    women = registry.insert_women(drawn, today=today, limit_months=ref.limit_months)
+                    casework.insert(women)
+                health.ask([w.mother.pk for w in women])
+                for written, _nothing in health.done():
+                    flags.ask(written)
+                for _ids, (new_flags, new_deadlines) in flags.done():
+                    raised, deadlines = raised + new_flags, deadlines + new_deadlines
+                done += len(drawn)
+                if size > registry.CHUNK_SIZE and verbose:
+                    self.stdout.write(f"  {done} of {size} women")
+
+            with transaction.atomic():
+                monitoring_demo.seed(
+                    random.Random(options["seed"] + MONITORING_SEED_OFFSET),  # noqa: S311
+                    ref,
+                )
+                research_demo.seed(
+                    random.Random(options["seed"] + RESEARCH_SEED_OFFSET),  # noqa: S311
+                    ref,
+                )
+            for written, _nothing in health.rest():
+                flags.ask(written)
+            for _ids, (new_flags, new_deadlines) in flags.rest():
+                raised, deadlines = raised + new_flags, deadlines + new_deadlines
+        update_planner_statistics()
+        if verbose:
+            self.stdout.write(f"  flags raised {raised}, deadlines set {deadlines}")
         self.report(organisation_ids, today, women_facilities, time.monotonic() - started)
 
     def report(
