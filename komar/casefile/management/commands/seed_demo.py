@@ -69,6 +69,7 @@ HEALTH_SEED_OFFSET = 4_000_037
 TRANSITIONS_SEED_OFFSET = 5_000_011
 MONITORING_SEED_OFFSET = 6_000_001
 RESEARCH_SEED_OFFSET = 7_000_003
+WAIT_FOR_WRITES_MS = 30 * 60 * 1000
 
 R = TypeVar("R")
 
@@ -130,7 +131,10 @@ class Beside(Generic[R]):
     def ask(self, mother_ids: Sequence[int]) -> None:
         self.asked.append(mother_ids)
         if self.enabled:
-            self.pipe.send(list(mother_ids))
+            try:
+                self.pipe.send(list(mother_ids))
+            except BrokenPipeError:  # it stopped: say why
+                self._failed(self.pipe.recv()[0] if self.pipe.poll() else "it stopped")
 
     def done(self) -> Iterator[tuple[Sequence[int], R]]:
         """The chunks done so far, in order (here: all of them, done now)."""
@@ -146,16 +150,28 @@ class Beside(Generic[R]):
         mother_ids = self.asked.popleft()
         if not self.enabled:
             return mother_ids, self.step(mother_ids)
-        failure, result = self.pipe.recv()
+        try:
+            failure, result = self.pipe.recv()
+        except EOFError:
+            failure, result = "it stopped", None
         if failure:
-            raise CommandError(f"A step of the demo load failed in its process:\n{failure}")
+            self._failed(failure)
         return mother_ids, result
+
+    def _failed(self, failure: str) -> None:
+        raise CommandError(f"A step of the demo load failed in its process:\n{failure}")
 
 
 def _serve(pipe: Any, step: Callable[[Sequence[int]], Any]) -> None:
     """In the forked process: do the step for each chunk asked for, and send back its result,
     or why it failed (and stop)."""
     try:
+        connection = connections[router.db_for_write(Mother)]
+        if connection.vendor == "sqlite":
+            # Its writes wait for the load's, some long (the monitoring records): longer than
+            # the app's 20 s.
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {WAIT_FOR_WRITES_MS}")
         while (mother_ids := pipe.recv()) is not None:
             pipe.send(("", step(mother_ids)))
     except Exception:
