@@ -19,10 +19,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from komar.casefile.management.commands import seed_demo
+from komar.casefile.tests.test_seed_demo import fingerprint
+from komar.cases import demo as registry
 from komar.cases import findings
 from komar.cases.models import Deadline, Finding
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
 def stored() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
@@ -103,3 +105,14 @@ def test_a_step_failing_beside_the_load_stops_it() -> None:
     with pytest.raises((CommandError, ValueError), match="no rows for 2 women"), failing as beside:
         beside.ask([1, 2])
         list(beside.rest())
+
+
+def test_the_load_beside_gives_the_rows_the_load_alone_gives(monkeypatch: Any) -> None:
+    """Every table, with the health records drawn and the flags stored by processes of their
+    own (on PostgreSQL) and by the load's own process (one core), over three chunks."""
+    monkeypatch.setattr(registry, "CHUNK_SIZE", 50)
+    call_command("seed_demo", "--seed", "5", "--size", "150", stdout=io.StringIO())
+    beside = fingerprint()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    call_command("seed_demo", "--seed", "5", "--size", "150", "--flush", stdout=io.StringIO())
+    assert fingerprint() == beside
