@@ -200,8 +200,9 @@ class Evaluations:
     writing the evaluation made before it, until the next refresh.
 
         with Evaluations(today, jobs=2) as evaluations:
-            evaluations.ask(ids)            # after her rows are committed
-            for ids, expectation in evaluations.done():  # or .rest(), waiting for each
+            for ids in chunks:
+                evaluations.ask(ids)
+            for ids, expectation in evaluations.rest():  # in order, waiting for each
                 refresh_findings(ids, today=today, expectation=expectation)
     """
 
@@ -234,11 +235,6 @@ class Evaluations:
         if self.pool is not None:
             pending = self.pool.apply_async(_expect_in_worker, (mother_ids, self.today))
         self.asked.append((mother_ids, pending))
-
-    def done(self) -> Iterator[tuple[Sequence[int], Expectation]]:
-        """The evaluations made so far, in order (all of them, made now, without processes)."""
-        while self.asked and (self.asked[0][1] is None or self.asked[0][1].ready()):
-            yield self._take()
 
     def rest(self) -> Iterator[tuple[Sequence[int], Expectation]]:
         """Every evaluation asked for, in order, waiting for each."""

@@ -4,8 +4,8 @@ Run daily from a timer (see docs/deployment.md): rules that depend on the date (
 approaching, a review falling due) change without any action, and a rule whose version changed
 resolves the old version's findings and raises its own. `--check` writes nothing and reports
 every stored finding (and deadline) that differs from a fresh evaluation (exit status 1 if any
-does). `--jobs N` evaluates in N processes while this one writes, for a database nobody else
-writes to meanwhile (`seed_demo` and `scripts/bench` use it on the data they load).
+does). `--jobs N` evaluates in N processes while this one writes, only for a database nobody
+else writes to meanwhile, such as a dataset just loaded (the timer's run keeps to one).
 """
 
 from __future__ import annotations
