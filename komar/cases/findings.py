@@ -189,6 +189,14 @@ def _evaluate(
         )
 
 
+def forked_processes_see_the_rows() -> bool:
+    """Whether a process forked now, with a connection of its own, would read the rows this one
+    wrote: not from inside a transaction, nor from an in-memory database (the tests')."""
+    connection: Any = connections[router.db_for_write(Mother)]  # SQLite's has is_in_memory_db
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    return not connection.in_atomic_block and not in_memory
+
+
 class Evaluations:
     """Fresh evaluations of chunks of women, handed back in the order they were asked for: made
     by `jobs` processes forked from this one, which only read, while this one goes on; or, with
@@ -213,9 +221,7 @@ class Evaluations:
         self.asked: deque[tuple[Sequence[int], Any]] = deque()
 
     def __enter__(self) -> Evaluations:
-        connection: Any = connections[router.db_for_read(Mother)]  # SQLite's has is_in_memory_db
-        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
-        if self.jobs >= 1 and not connection.in_atomic_block and not in_memory:
+        if self.jobs >= 1 and forked_processes_see_the_rows():
             # A forked process must not share this one's connection: each opens its own.
             connections.close_all()
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)

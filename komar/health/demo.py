@@ -63,7 +63,7 @@ class HealthGenerator:
         in a transaction of their own, after drawing (in a process beside the one writing the
         next chunks, the rows are drawn before taking the database's write lock)."""
         users = {user.pk: user for user in self.ref.users.values()}
-        found = (
+        found = list(
             Child.objects.filter(
                 mother_id__in=mother_ids, current_placement__kind=Placement.Kind.WITH_MOTHER
             )
@@ -71,13 +71,10 @@ class HealthGenerator:
             .annotate(worker_id=F("mother__assigned_worker_id"))
             .order_by("pk")
         )
+        others = {c.worker_id for c in found if c.worker_id is not None} - users.keys()
+        users |= {user.pk: user for user in User.objects.filter(pk__in=others)} if others else {}
         sokha = self.ref.users["sokha"]
-        children = []
-        for child in found:
-            worker = users.get(child.worker_id) if child.worker_id is not None else None
-            if worker is None and child.worker_id is not None:
-                worker = User.objects.get(pk=child.worker_id)
-            children.append((child, worker or sokha))
+        children = [(child, users.get(child.worker_id) or sokha) for child in found]
         rows = self.draw(children)
         with transaction.atomic():
             write(rows)

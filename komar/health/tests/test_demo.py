@@ -65,3 +65,27 @@ def test_the_demo_is_deterministic_and_flushed() -> None:
     first = drawn()
     seed("--flush", "--size", "60", "--seed", "3")
     assert drawn() == first
+
+
+def test_each_chunk_reads_its_children_back_in_the_same_number_of_queries(monkeypatch) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from komar.cases import demo as registry
+    from komar.health.demo import HealthGenerator
+
+    drawn = HealthGenerator.chunk_written
+    counts: list[tuple[int, int]] = []
+
+    def counted(self: HealthGenerator, mother_ids) -> None:
+        before = Measurement.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            drawn(self, mother_ids)
+        counts.append((len(queries), Measurement.objects.count() - before))
+
+    monkeypatch.setattr(registry, "CHUNK_SIZE", 40)
+    monkeypatch.setattr(HealthGenerator, "chunk_written", counted)
+    seed("--size", "120", "--seed", "9")
+    assert len(counts) == 3
+    assert len({written for _queries, written in counts}) > 1  # chunks of different sizes
+    assert len({queries for queries, _written in counts}) == 1, counts

@@ -47,7 +47,12 @@ from django.utils import timezone
 from komar.accounts.models import Organisation, User
 from komar.assessments import demo as assessments_demo
 from komar.cases import demo as registry
-from komar.cases.findings import expect, refresh_findings, update_planner_statistics
+from komar.cases.findings import (
+    expect,
+    forked_processes_see_the_rows,
+    refresh_findings,
+    update_planner_statistics,
+)
 from komar.cases.models import Mother
 from komar.casework import demo as casework_demo
 from komar.casework.models import CaseNote
@@ -106,9 +111,7 @@ class Beside(Generic[R]):
         self.process: Any = None
 
     def __enter__(self) -> Beside[R]:
-        connection: Any = connections[router.db_for_write(Mother)]
-        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
-        self.enabled = self.enabled and not connection.in_atomic_block and not in_memory
+        self.enabled = self.enabled and forked_processes_see_the_rows()
         if self.enabled:
             connections.close_all()  # the forked process opens its own
             context = multiprocessing.get_context("fork")
