@@ -125,6 +125,8 @@ class CounsellingGenerator(registry.Draws):
         super().__init__(rng, ref)
         users = ref.users
         self.factors = {f.code: f for f in Factor.objects.filter(is_active=True)}
+        self.new_session = registry.Unsaved(CounsellingSession)
+        self.new_decision = registry.Unsaved(ChildDecision)
         self.personal = [(c, w) for c, w in PERSONAL if c in self.factors]
         self.external = [(c, w) for c, w in EXTERNAL if c in self.factors]
         # Who counsels a woman: a social worker of her organisation, or else one who works in
@@ -219,7 +221,7 @@ class CounsellingGenerator(registry.Draws):
         expecting = (mother.is_pregnant and not woman.inside) or any(
             c.date_of_birth > held_on for c in (*woman.inside, *woman.outside_under_three)
         )
-        session = CounsellingSession(
+        session = self.new_session(
             code=self.code(),
             mother=mother,
             held_on=held_on,
@@ -279,7 +281,7 @@ class CounsellingGenerator(registry.Draws):
         by: str,
         carer: str = "",
     ) -> ChildDecision:
-        return ChildDecision(
+        return self.new_decision(
             code=self.code(),
             session=session,
             child=child,
@@ -294,7 +296,8 @@ def insert_counselling(rows: CounsellingRows) -> None:
     assign_ids(rows.sessions)
     mark_latest_sessions(rows.sessions)
     write_rows(rows.sessions)
-    write_rows([SessionFactor(session=s, factor=f, is_main=main) for s, f, main in rows.factors])
+    new = registry.Unsaved(SessionFactor)
+    write_rows([new(session=s, factor=f, is_main=main) for s, f, main in rows.factors])
     write_rows(rows.decisions)
 
 

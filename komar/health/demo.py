@@ -52,6 +52,11 @@ class HealthGenerator:
         self.rng = rng
         self.ref = ref
         self.doses: list[ScheduleDose] = list(ScheduleDose.objects.filter(is_active=True))
+        self.new_measurement = registry.Unsaved(Measurement)
+        self.new_immunisation = registry.Unsaved(Immunisation)
+        self.new_milestone = registry.Unsaved(Milestone)
+        self.new_check = registry.Unsaved(HealthCheck)
+        self.new_event = registry.Unsaved(HealthEvent)
 
     def code(self) -> uuid.UUID:
         """A random code drawn from the demo's generator (the same for a seed)."""
@@ -152,7 +157,7 @@ class HealthGenerator:
             if derived["implausible"]:
                 continue  # weight and length drawn too far apart: not a plausible child
             measurements.append(
-                Measurement(code=self.code(), child=child, **values, **derived, **stamp)
+                self.new_measurement(code=self.code(), child=child, **values, **derived, **stamp)
             )
 
         # Immunisations: most on time, some late; one child in five has missed some (overdue).
@@ -167,7 +172,7 @@ class HealthGenerator:
             delay = rng.randint(0, 10) if rng.random() < 0.85 else rng.randint(20, 60)
             given_on = min(today, due + dt.timedelta(days=delay))
             immunisations.append(
-                Immunisation(
+                self.new_immunisation(
                     code=self.code(),
                     child=child,
                     dose=dose,
@@ -188,7 +193,9 @@ class HealthGenerator:
             if achieved > today or rng.random() < 0.06:
                 continue
             milestones.append(
-                Milestone(code=self.code(), child=child, kind=kind, achieved_on=achieved, **stamp)
+                self.new_milestone(
+                    code=self.code(), child=child, kind=kind, achieved_on=achieved, **stamp
+                )
             )
 
         # The admission health check for most, within days of entering.
@@ -197,7 +204,7 @@ class HealthGenerator:
             if checked <= today:
                 needs = rng.random() < 0.15
                 checks.append(
-                    HealthCheck(
+                    self.new_check(
                         code=self.code(),
                         child=child,
                         checked_on=checked,
@@ -214,7 +221,7 @@ class HealthGenerator:
             started = entered + dt.timedelta(days=rng.randint(10, (today - entered).days))
             ended = started + dt.timedelta(days=rng.randint(2, 10))
             events.append(
-                HealthEvent(
+                self.new_event(
                     code=self.code(),
                     child=child,
                     kind=kind,

@@ -298,6 +298,8 @@ class LegalGenerator(registry.Draws):
         self.legal_aid_id = ref.organisations["legal_aid"].pk
         self.offences = {c.pk: c for c in ref.offences.values()}
         self.zone = timezone.get_current_timezone()
+        self.new_order = registry.Unsaved(DetentionOrder)
+        self.new_hearing = registry.Unsaved(Hearing)
 
     # Reading the chunk back.
 
@@ -603,7 +605,7 @@ class LegalGenerator(registry.Draws):
     def order(
         self, stay: Stay, kind: str, day: dt.date, term: int, grounds: list[str]
     ) -> DetentionOrder:
-        order = DetentionOrder(
+        order = self.new_order(
             code=self.code(),
             legal_case=stay.legal_case,
             kind=kind,
@@ -648,7 +650,7 @@ class LegalGenerator(registry.Draws):
         court = stay.latest.court or stay.first.court
         for index, (day, kind) in enumerate(days):
             following = days[index + 1][0] if index + 1 < len(days) else next_on
-            hearing = Hearing(
+            hearing = self.new_hearing(
                 code=self.code(),
                 legal_case=case,
                 held_on=day,
