@@ -73,6 +73,8 @@ class Monitoring:
         self.ref = ref
         self.today = ref.today
         self.monitor: User = ref.users["monitor"]
+        self.new_register = registry.Unsaved(Register)
+        self.new_attendance = registry.Unsaved(Attendance)
 
     def code(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -105,7 +107,7 @@ class Monitoring:
                 inside = [s for s in here if s[2] <= day and (s[3] is None or s[3] > day)]
                 if day.weekday() == 6 or not inside:  # closed on Sundays, or no child
                     continue
-                register = Register(
+                register = self.new_register(
                     code=self.code(),
                     facility=facility,
                     on=day,
@@ -117,7 +119,7 @@ class Monitoring:
                 for _f, child_id, _start, _end in inside:
                     if self.rng.random() < habit[child_id]:
                         rows.append(
-                            Attendance(
+                            self.new_attendance(
                                 code=self.code(),
                                 register=register,
                                 child_id=child_id,
@@ -237,21 +239,26 @@ class Monitoring:
         return checklists, scores
 
 
-def seed(rng: random.Random, ref: registry.Reference) -> None:
-    """Write the demo's monitoring records (inside the caller's transaction)."""
+def draw(rng: random.Random, ref: registry.Reference) -> list[list[Any]]:
+    """The demo's monitoring records, by table in the order they are written: drawn before the
+    database's write lock is taken (the snapshots' counts read the registry, some ten seconds
+    at 100,000 women)."""
     generator = Monitoring(rng, ref)
     facilities = sorted(set(ref.facilities.items), key=lambda f: f.name_en)
     registers, rows = generator.registers(facilities)
-    registry.write_rows(registers)
-    registry.write_rows(rows)
     open_days: dict[tuple[int, dt.date], int] = {}
     for register in registers:
         key = (register.facility_id, first_of_month(register.on))
         open_days[key] = open_days.get(key, 0) + 1
-    registry.write_rows(generator.snapshots(facilities, open_days))
+    snapshots = generator.snapshots(facilities, open_days)
     checklists, scores = generator.checklists(facilities)
-    registry.write_rows(checklists)
-    registry.write_rows(scores)
+    return [registers, rows, snapshots, checklists, scores]
+
+
+def write(tables: list[list[Any]]) -> None:
+    """Write what `draw` drew (inside the caller's transaction)."""
+    for rows in tables:
+        registry.write_rows(rows)
 
 
 def _demo_users(organisation_ids: list[int]) -> list[int]:

@@ -239,7 +239,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        started = time.monotonic()
+        self.started = started = time.monotonic()
         size: int = options["size"]
         if size < 0:
             raise CommandError("--size must be 0 or more.")
@@ -291,26 +291,34 @@ class Command(BaseCommand):
                 for _ids, (new_flags, new_deadlines) in flags.done():
                     raised, deadlines = raised + new_flags, deadlines + new_deadlines
                 done += len(drawn)
-                if size > registry.CHUNK_SIZE and verbose:
-                    self.stdout.write(f"  {done} of {size} women")
+                if size > registry.CHUNK_SIZE:
+                    self.step(verbose, f"{done} of {size} women")
 
+            monitoring = monitoring_demo.draw(
+                random.Random(options["seed"] + MONITORING_SEED_OFFSET),  # noqa: S311
+                ref,
+            )
             with transaction.atomic():
-                monitoring_demo.seed(
-                    random.Random(options["seed"] + MONITORING_SEED_OFFSET),  # noqa: S311
-                    ref,
-                )
+                monitoring_demo.write(monitoring)
                 research_demo.seed(
                     random.Random(options["seed"] + RESEARCH_SEED_OFFSET),  # noqa: S311
                     ref,
                 )
+            self.step(verbose, "monitoring and research records written")
             for written, _nothing in health.rest():
                 flags.ask(written)
+            self.step(verbose, "health records written")
             for _ids, (new_flags, new_deadlines) in flags.rest():
                 raised, deadlines = raised + new_flags, deadlines + new_deadlines
+            self.step(verbose, f"flags raised {raised}, deadlines set {deadlines}")
         update_planner_statistics()
-        if verbose:
-            self.stdout.write(f"  flags raised {raised}, deadlines set {deadlines}")
+        self.step(verbose, "planner statistics updated")
         self.report(organisation_ids, today, women_facilities, time.monotonic() - started)
+
+    def step(self, verbose: bool, done: str) -> None:
+        """Say what is done, and when (-v 2)."""
+        if verbose:
+            self.stdout.write(f"  {time.monotonic() - self.started:6.1f} s  {done}")
 
     def report(
         self,
