@@ -1453,6 +1453,12 @@ class Unsaved(Generic[M]):
         return row
 
 
+def write_tables(tables: Sequence[Sequence[models.Model]]) -> None:
+    """`write_rows` for each table's rows, in order (inside the caller's transaction)."""
+    for rows in tables:
+        write_rows(rows)
+
+
 def assign_ids(rows: Sequence[models.Model]) -> None:
     """Give the rows that have none the next ids of their table, reserved at once."""
     missing = [row for row in rows if row.pk is None]

@@ -82,7 +82,7 @@ class HealthGenerator:
         children = [(child, users.get(child.worker_id) or sokha) for child in found]
         rows = self.draw(children)
         with transaction.atomic():
-            write(rows)
+            registry.write_tables(rows)
 
     def draw(self, children: Sequence[tuple[Child, User]]) -> list[list[Any]]:
         """The records of these children (each with who records them), by table."""
@@ -232,11 +232,6 @@ class HealthGenerator:
                     **stamp,
                 )
             )
-
-
-def write(tables: list[list[Any]]) -> None:
-    for rows in tables:
-        registry.write_rows(rows)
 
 
 def flush(mothers: QuerySet[Mother]) -> None:

@@ -242,7 +242,7 @@ class Monitoring:
 def draw(rng: random.Random, ref: registry.Reference) -> list[list[Any]]:
     """The demo's monitoring records, by table in the order they are written: drawn before the
     database's write lock is taken (the snapshots' counts read the registry, some ten seconds
-    at 100,000 women)."""
+    at 100,000 women); `registry.write_tables` writes them."""
     generator = Monitoring(rng, ref)
     facilities = sorted(set(ref.facilities.items), key=lambda f: f.name_en)
     registers, rows = generator.registers(facilities)
@@ -253,12 +253,6 @@ def draw(rng: random.Random, ref: registry.Reference) -> list[list[Any]]:
     snapshots = generator.snapshots(facilities, open_days)
     checklists, scores = generator.checklists(facilities)
     return [registers, rows, snapshots, checklists, scores]
-
-
-def write(tables: list[list[Any]]) -> None:
-    """Write what `draw` drew (inside the caller's transaction)."""
-    for rows in tables:
-        registry.write_rows(rows)
 
 
 def _demo_users(organisation_ids: list[int]) -> list[int]:

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from komar.audit.models import AuditEntry
+from komar.cases import demo as demo_registry
 from komar.cases.models import Placement
-from komar.monitoring import registry
+from komar.monitoring import demo, registry
 from komar.monitoring.models import (
     Attendance,
     Checklist,
@@ -85,3 +89,22 @@ def test_the_demo_is_plausible_deterministic_unaudited_and_flushed() -> None:
     seed("--size", "0", "--flush")
     assert not Register.objects.exists() and not Attendance.objects.exists()
     assert not Snapshot.objects.filter(code__in=codes).exists()
+
+
+def test_its_records_are_drawn_without_writing() -> None:
+    """Drawn before the write lock is taken (SQLite's transactions here are IMMEDIATE): the
+    draw only reads; the writes come after, in one transaction."""
+    seed("--size", "30", "--seed", "3")
+    rows = demo_registry.read_reference_rows()
+    organisations = demo_registry.ensure_organisations()
+    users = demo_registry.ensure_users(organisations, rows.facilities)
+    ref = demo_registry.reference(
+        rows, organisations, users, today=timezone.localdate(), now=timezone.now()
+    )
+    with CaptureQueriesContext(connection) as queries:
+        tables = demo.draw(random.Random(11), ref)  # noqa: S311 - not secrets
+    assert queries.captured_queries
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
+    registers, attendances, snapshots, checklists, scores = tables
+    assert registers and attendances and snapshots and checklists and scores
+    assert all(row.pk is None for table in tables for row in table)

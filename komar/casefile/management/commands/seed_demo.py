@@ -268,7 +268,7 @@ class Command(BaseCommand):
         )
         generator = registry.Generator(random.Random(options["seed"]), ref)  # noqa: S311
         casework = Casework(options["seed"], ref)
-        verbose = options["verbosity"] > 1
+        self.verbose = options["verbosity"] > 1
         # Once a chunk of women is written, two steps follow, each by a process of its own
         # while this one draws the next chunks (nobody else uses the data yet): the health
         # records (their generator reads her children back), then the stored flags, as the
@@ -292,32 +292,32 @@ class Command(BaseCommand):
                     raised, deadlines = raised + new_flags, deadlines + new_deadlines
                 done += len(drawn)
                 if size > registry.CHUNK_SIZE:
-                    self.step(verbose, f"{done} of {size} women")
+                    self.step(f"{done} of {size} women")
 
             monitoring = monitoring_demo.draw(
                 random.Random(options["seed"] + MONITORING_SEED_OFFSET),  # noqa: S311
                 ref,
             )
             with transaction.atomic():
-                monitoring_demo.write(monitoring)
+                registry.write_tables(monitoring)
                 research_demo.seed(
                     random.Random(options["seed"] + RESEARCH_SEED_OFFSET),  # noqa: S311
                     ref,
                 )
-            self.step(verbose, "monitoring and research records written")
+            self.step("monitoring and research records written")
             for written, _nothing in health.rest():
                 flags.ask(written)
-            self.step(verbose, "health records written")
+            self.step("health records written")
             for _ids, (new_flags, new_deadlines) in flags.rest():
                 raised, deadlines = raised + new_flags, deadlines + new_deadlines
-            self.step(verbose, f"flags raised {raised}, deadlines set {deadlines}")
+            self.step(f"flags raised {raised}, deadlines set {deadlines}")
         update_planner_statistics()
-        self.step(verbose, "planner statistics updated")
+        self.step("planner statistics updated")
         self.report(organisation_ids, today, women_facilities, time.monotonic() - started)
 
-    def step(self, verbose: bool, done: str) -> None:
+    def step(self, done: str) -> None:
         """Say what is done, and when (-v 2)."""
-        if verbose:
+        if self.verbose:
             self.stdout.write(f"  {time.monotonic() - self.started:6.1f} s  {done}")
 
     def report(
