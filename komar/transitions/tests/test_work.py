@@ -103,6 +103,21 @@ def test_an_institution_is_escalated_to_the_supervisor(sokha, dara, siem_reap) -
     assert "in-institutions" not in lists(sokha)
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_the_institutions_are_read_from_their_placements_not_from_every_placement(
+    sokha, dara, siem_reap
+) -> None:
+    woman(sokha, siem_reap)
+    with CaptureQueriesContext(connection) as queries:
+        work.in_institutions(dara, 20)
+    (sql,) = [q["sql"] for q in queries.captured_queries if '"cases_placement"' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        steps = [str(row[-1]) for row in cursor.fetchall()]
+    assert any("placement_institution_idx" in step for step in steps), steps
+    assert "SCAN cases_placement" not in steps, steps  # the table itself, every row
+
+
 def test_an_outsider_sees_none_of_them(sokha, outsider, siem_reap) -> None:
     woman(sokha, siem_reap, born=URGENT_BORN)
     assert all(not w.rows for w in work.my_work(outsider, TODAY, 20))
