@@ -68,6 +68,7 @@ def test_hearings_of_the_next_two_weeks_are_listed_soonest_first(
     assert html.index("Chan Dara") < html.index(sophea.name_latin)
     assert "(2)" in html
     assert "Next hearing" in html
+    assert '<time datetime="2026-03-04">' in html and '<time datetime="2026-03-10">' in html
     assert "Siem Reap Provincial Court of First Instance" in html
 
 

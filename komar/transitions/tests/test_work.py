@@ -146,6 +146,7 @@ def test_my_work_shows_the_lists(sokha, siem_reap) -> None:
     woman(sokha, siem_reap, born=URGENT_BORN)
     html = client_for(sokha).get(reverse("tasks:my_work")).content.decode()
     assert 'id="work-transition-plans"' in html and "Sok Vichet" in html
+    assert '<time datetime="2026-08-01">1 Aug 2026</time>' in html  # her stay limit
 
 
 def test_a_plan_begun_or_returned_stays_on_the_list_the_eldest_first(
