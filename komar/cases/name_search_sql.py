@@ -333,22 +333,39 @@ def candidates(
     `rank_by` first (shortest first among equals). Rows of (mother_id, kind, names, numbers).
 
     Every condition is served by the trigram index: FTS5 phrases on SQLite (a phrase of three
-    characters or more is any substring), LIKE with the GIN indexes on PostgreSQL. The entries
-    that meet it in the scope are found once (`_hits`), and each pool is taken from them."""
+    characters or more is any substring), LIKE with the GIN indexes on PostgreSQL. On SQLite the
+    entries that meet it in the scope are found once for every pool (`_sqlite_hits`)."""
+    scope_sql, scope_params = scope
     column = "numbers" if condition.numbers else "names"
     joiner = " AND " if condition.all else " OR "
+    params: list[Any]
     if vendor == "postgresql":
         match = "(" + joiner.join(f"{column} LIKE %s" for _ in condition.texts) + ")"
         match_params = [f"%{_like_escape(text)}%" for text in condition.texts]
         contains = f"(strpos({column}, %s) > 0)::int"
         ids = "string_agg(mother_id::text, ',')"
+
+        # Each pool asks the index with its own kind: the planner then expects few rows and
+        # looks up each entry's woman (one pass for all pools is a hash join over every woman).
+        def source(kind: int) -> str:
+            return (
+                f"{PG_TABLE} WHERE {match} AND entry %% {KINDS} = {kind} "
+                f"AND mother_id IN ({scope_sql})"
+            )
+
+        prefix, params = "", []
+        source_params: list[Any] = [*match_params, *scope_params]
     else:
         phrases = joiner.join('"' + text.replace('"', '""') + '"' for text in condition.texts)
         match = f"{FTS_TABLE} MATCH %s"
-        match_params = [f"{column} : ({phrases})"]
         contains = f"(instr({column}, %s) > 0)"
         ids = "group_concat(mother_id)"
-    hits, params = _hits(vendor, scope, column, match, match_params)
+
+        def source(kind: int) -> str:
+            return f"hits WHERE entry %% {KINDS} = {kind}"
+
+        prefix, params = _sqlite_hits(scope, column, match, [f"{column} : ({phrases})"])
+        source_params = []
     order = f"length({column})"
     if rank_by:
         order = " + ".join([contains] * len(rank_by)) + f" DESC, {order}"
@@ -359,37 +376,27 @@ def candidates(
     for kind, limit in pools:
         parts.append(
             f"SELECT * FROM (SELECT {ids} AS ids, {int(kind)} AS kind, {texts} "  # noqa: S608
-            f"FROM hits WHERE entry %% {KINDS} = {int(kind)} "
+            f"FROM {source(int(kind))} "
             f"GROUP BY {column} ORDER BY {order} LIMIT {int(limit)}) AS pool{int(kind)}"
         )
-        params += rank_by
-    return hits + " " + " UNION ALL ".join(parts), params
+        params += [*source_params, *rank_by]
+    return prefix + " UNION ALL ".join(parts), params
 
 
-def _hits(
-    vendor: str,
-    scope: tuple[str, Sequence[Any]],
-    column: str,
-    match: str,
-    match_params: Sequence[Any],
+def _sqlite_hits(
+    scope: tuple[str, Sequence[Any]], column: str, match: str, match_params: Sequence[Any]
 ) -> tuple[str, list[Any]]:
-    """A materialised CTE `hits` (entry, mother_id, `column`): the entries that meet `match`
-    whose woman is in the scope, read once for every pool (asking the index once per pool read
-    every match twice).
+    """SQLite: a materialised CTE `hits` (entry, mother_id, `column`) of the entries that meet
+    `match` whose woman is in the scope, read once for every pool (asking the index once per
+    pool read every match twice).
 
-    On SQLite an entry's woman is found from its rowid (a woman's own entry is her id times 4;
-    a child's or an episode's woman is read from that row by its id), and the entry's text is
-    read only for the entries in her scope: reading a column of the FTS table looks up its
-    content row, 2.5 µs a row, and a common Khmer name matches ~15,000 entries at 100,000 women
-    (~2,000 of them in one organisation's scope). SQLite would build the ids of the whole scope
-    for IN; a correlated EXISTS looks up each matching entry's woman instead."""
+    An entry's woman is found from its rowid (a woman's own entry is her id times 4; a child's or
+    an episode's woman is read from that row by its id), and the entry's text is read only for
+    the entries in her scope: reading a column of the FTS table looks up its content row (2.5 µs
+    a row), and a common Khmer name matches ~15,000 entries at 100,000 women, ~2,000 of them in
+    one organisation's scope. SQLite would build the ids of the whole scope for IN; a correlated
+    EXISTS looks up each matching entry's woman instead."""
     scope_sql, scope_params = scope
-    if vendor == "postgresql":
-        sql = (
-            f"WITH hits AS MATERIALIZED (SELECT entry, mother_id, {column} "  # noqa: S608
-            f"FROM {PG_TABLE} WHERE {match} AND mother_id IN ({scope_sql}))"
-        )
-        return sql, [*match_params, *scope_params]
     owners = " ".join(f"WHEN {source.kind} THEN {_owner(source)}" for source in _SOURCES)
     sql = (
         f"WITH matched AS MATERIALIZED (SELECT rowid AS entry FROM {FTS_TABLE} "  # noqa: S608
@@ -399,7 +406,7 @@ def _hits(
         f"hits AS MATERIALIZED (SELECT owned.entry, owned.mother_id, entries.{column} "
         f"FROM owned JOIN {FTS_TABLE} AS entries ON entries.rowid = owned.entry "
         f"WHERE EXISTS (SELECT 1 FROM ({scope_sql}) AS scope "
-        "WHERE scope.scope_id = owned.mother_id))"
+        "WHERE scope.scope_id = owned.mother_id)) "
     )
     return sql, [*match_params, *scope_params]
 
