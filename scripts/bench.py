@@ -990,6 +990,11 @@ class InProcess:
 ROW_TABLES = ("Mother", "Child", "CustodyEpisode", "Placement")
 
 
+def is_read(sql: str) -> bool:
+    """A SELECT, or a query that starts with its common table expressions (the name search's)."""
+    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+
+
 def row_queries(captured: list[dict[str, Any]]) -> list[str]:
     """The SELECTs that read the women and their children: the paginator's count, the page
     of women (with the joined latest custody episode and facility) and the prefetched children.
@@ -998,11 +1003,7 @@ def row_queries(captured: list[dict[str, Any]]) -> list[str]:
     for name in ROW_TABLES:
         with suppress(BenchError):
             tables.append(f'"{model("cases", name)._meta.db_table}"')
-    return [
-        q["sql"]
-        for q in captured
-        if q["sql"].lstrip().upper().startswith("SELECT") and any(t in q["sql"] for t in tables)
-    ]
+    return [q["sql"] for q in captured if is_read(q["sql"]) and any(t in q["sql"] for t in tables)]
 
 
 def in_process(
@@ -1066,8 +1067,7 @@ def in_process(
                     result.selects = [
                         q["sql"]
                         for q in captured.captured_queries
-                        if q["sql"].lstrip().upper().startswith("SELECT")
-                        and "FOR UPDATE" not in q["sql"].upper()
+                        if is_read(q["sql"]) and "FOR UPDATE" not in q["sql"].upper()
                     ]
             client = clients[SOCIAL_WORKER]
             page_times: list[float] = []
