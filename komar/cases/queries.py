@@ -139,11 +139,20 @@ def _applying(code: str, today: dt.date) -> Q:
     return Q(code=code) & (Q(lapses_on__isnull=True) | Q(lapses_on__gt=today))
 
 
-def deadlines_by(user: User, code: str, *, today: dt.date, by: dt.date, count: int) -> list[DueRow]:
+def deadlines_by(
+    user: User,
+    code: str,
+    *,
+    today: dt.date,
+    by: dt.date,
+    count: int,
+    eldest_first: bool = False,
+) -> list[DueRow]:
     """The first `count` + 1 of her deadlines of one kind (`cases.Deadline`) that apply today,
-    falling on or before `by` (overdue ones included), the soonest first, then the eldest: a
-    range of each half of her scope's index (`deadline_facility_idx`, `deadline_org_idx`, or
-    the grants read by woman), merged in that order by the database. One query."""
+    falling on or before `by` (overdue ones included), the soonest first, then the eldest (or,
+    `eldest_first`, the eldest first whatever the date): a range of each half of her scope's
+    index (`deadline_facility_idx`, `deadline_org_idx`, or the grants read by woman), merged in
+    that order by the database. One query."""
     if not user.can_read_cases:
         return []
     each = _applying(code, today) & Q(due_on__lte=by)
@@ -154,7 +163,8 @@ def deadlines_by(user: User, code: str, *, today: dt.date, by: dt.date, count: i
         for half in disjoint_scope(user, each=each, mother="mother_id")
     ]
     first, *others = halves
-    rows = first.union(*others, all=True).order_by("due_on", "born_on", "pk")[: count + 1]
+    order = ("born_on", "child_id", "pk") if eldest_first else ("due_on", "born_on", "pk")
+    rows = first.union(*others, all=True).order_by(*order)[: count + 1]
     return [
         DueRow(due_on, born_on, mother_id, child_id)
         for due_on, born_on, _pk, mother_id, child_id in rows

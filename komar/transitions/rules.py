@@ -58,6 +58,17 @@ class TransitionFacts:
         return self.days_to_limit if release is None else min(self.days_to_limit, release)
 
     @property
+    def needs_plan_from(self) -> dt.date:
+        """The day from which she needs a plan (the dates of `transition_plan_needed`):
+        `KOMAR_TRANSITION_PLAN_DAYS` before her stay limit, or `KOMAR_TRANSITION_RELEASE_DAYS`
+        before her mother's expected release, whichever comes first."""
+        day = self.child.stay_limit_date - dt.timedelta(days=settings.KOMAR_TRANSITION_PLAN_DAYS)
+        if self.expected_release is not None:
+            release = dt.timedelta(days=settings.KOMAR_TRANSITION_RELEASE_DAYS)
+            day = min(day, self.expected_release - release)
+        return day
+
+    @property
     def open_plan(self) -> TransitionPlan | None:
         plan = self.plan
         return plan if plan is not None and plan.status != TransitionPlan.Status.DONE else None
@@ -254,6 +265,33 @@ def plan_review_overdue(f: TransitionFacts) -> Facts | None:
     if not f.inside or plan is None or plan.review_on is None or plan.review_on >= f.today:
         return None
     return {_("Review date"): plan.review_on, _("Days overdue"): (f.today - plan.review_on).days}
+
+
+# The deadlines of "My work"'s transitions lists (`work.py`), stored for every child inside whose
+# plan is under way, so that each list is a range of her scope's indexes, not a join of every
+# plan to every woman: a plan begun (a draft, or returned to be reworked) from the day she needs
+# one, the plans to prepare beside the flags `transition_plan_needed`; a submitted or approved
+# plan by its review date. A child has one open plan at most (`actions.do_start_plan`).
+PLAN_BEGUN = "transition_plan_begun"
+PLAN_REVIEW_DUE = "transition_plan_review_due"
+BEGUN = (TransitionPlan.Status.DRAFT, TransitionPlan.Status.RETURNED)
+TO_REVIEW = (TransitionPlan.Status.SUBMITTED, TransitionPlan.Status.APPROVED)
+
+
+@RULES.deadline(PLAN_BEGUN)
+def plan_begun(f: TransitionFacts) -> dt.date | None:
+    plan = f.open_plan
+    if not f.inside or plan is None or plan.status not in BEGUN:
+        return None
+    return f.needs_plan_from
+
+
+@RULES.deadline(PLAN_REVIEW_DUE)
+def plan_review_due(f: TransitionFacts) -> dt.date | None:
+    plan = f.open_plan
+    if not f.inside or plan is None or plan.status not in TO_REVIEW:
+        return None
+    return plan.review_on
 
 
 RULE_SETS = [RULES]

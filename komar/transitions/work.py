@@ -3,7 +3,8 @@
 children living in a residential institution.
 
 Each list is one query through the woman's scope, sliced to `count + 1`, but for the plans to
-prepare (three: the stored flags, the plans begun, the children listed)."""
+prepare (three: the stored flags, the stored deadlines of the plans begun, the children listed)
+and the plans to review (two: the stored deadlines, the children's plans)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,61 +19,27 @@ from django.utils.translation import gettext_lazy
 from komar.accounts.models import User
 from komar.cases.access import scope
 from komar.cases.models import Child, Placement
-from komar.cases.queries import open_findings_halves
-from komar.lib.dates import earliest_birth_date_reaching_on_or_after
+from komar.cases.queries import deadlines_by, open_findings_halves
 from komar.lib.urls import link
 from komar.lib.work import WorkList, WorkRow, first
 from komar.transitions.access import is_supervisor
 from komar.transitions.models import CarerAssessment, FollowUpVisit, TransitionPlan
-from komar.transitions.rules import PLAN_NEEDED
+from komar.transitions.rules import PLAN_BEGUN, PLAN_NEEDED, PLAN_REVIEW_DUE, TO_REVIEW
 
 SOON_DAYS = 14  # a review or a visit shows this many days before it is due
-
-
-def _needing_plans(today: dt.date, child: str = "") -> Q:
-    """A child near her stay limit, or whose mother is due for release soon (the rule
-    `transition_plan_needed`'s dates, as a condition on `child`, a path to the child)."""
-    bound = earliest_birth_date_reaching_on_or_after(
-        today + dt.timedelta(days=settings.KOMAR_TRANSITION_PLAN_DAYS + 1),
-        settings.KOMAR_CHILD_STAY_LIMIT_MONTHS,
-    )
-    release_by = today + dt.timedelta(days=settings.KOMAR_TRANSITION_RELEASE_DAYS)
-    return Q(**{f"{child}date_of_birth__lt": bound}) | Q(
-        **{
-            f"{child}mother__latest_episode__ended_on__isnull": True,
-            f"{child}mother__latest_episode__expected_release_date__lte": release_by,
-        }
-    )
 
 
 def plans_to_prepare(user: User, today: dt.date, count: int) -> WorkList:
     """The children inside near the limit (or their mother's release) whose plan is not written
     and submitted yet, the eldest first: those with no plan begun are the open flags
-    `transition_plan_needed` (stored, through the indexes of her scope's halves); those with a
-    draft, or a plan returned to be reworked, are read from the plans in those states. Three
-    queries, none of which reads her whole caseload."""
+    `transition_plan_needed`, those with a draft, or a plan returned to be reworked, the
+    deadlines `transition_plan_begun` due by today (both stored, read through the indexes of
+    her scope's halves). Three queries, none of which reads her whole caseload."""
     halves = [h.values_list("born_on", "child_id") for h in open_findings_halves(user, PLAN_NEEDED)]
     first_half, *others = halves
     keys = set(first_half.union(*others, all=True).order_by("born_on", "child_id")[: count + 1])
-    begun = (
-        TransitionPlan.objects.filter(
-            scope(user, "mother__"),
-            _needing_plans(today, "child__"),
-            status__in=[TransitionPlan.Status.DRAFT, TransitionPlan.Status.RETURNED],
-            mother__is_closed=False,
-            child__current_placement__kind=Placement.Kind.WITH_MOTHER,
-        )
-        .exclude(
-            child__transition_plans__status__in=[
-                TransitionPlan.Status.SUBMITTED,
-                TransitionPlan.Status.APPROVED,
-            ]
-        )
-        .order_by("child__date_of_birth", "child_id")
-        .values_list("child__date_of_birth", "child_id")
-        .distinct()[: count + 1]
-    )
-    keys.update(begun)
+    begun = deadlines_by(user, PLAN_BEGUN, today=today, by=today, count=count, eldest_first=True)
+    keys.update((row.born_on, row.child_id) for row in begun if row.child_id is not None)
     # Each child once, even if a stored birth date lagged behind her record's.
     ids = list(dict.fromkeys(pk for _born, pk in sorted(keys)))[: count + 1]
     children = Child.objects.filter(pk__in=ids).only(
@@ -151,16 +117,25 @@ def carers_to_approve(user: User, organisation_id: int, count: int) -> WorkList:
 
 
 def plans_to_review(user: User, today: dt.date, count: int) -> WorkList:
-    plans = (
-        TransitionPlan.objects.filter(scope(user, "mother__"))
-        .filter(
-            status__in=[TransitionPlan.Status.APPROVED, TransitionPlan.Status.SUBMITTED],
-            review_on__lte=today + dt.timedelta(days=SOON_DAYS),
-            child__current_placement__kind=Placement.Kind.WITH_MOTHER,
-        )
-        .select_related("child")
-        .order_by("review_on", "pk")[: count + 1]
+    """The submitted or approved plans of children inside whose review falls within two weeks
+    or is overdue, the soonest first: the stored deadlines `transition_plan_review_due` (a range
+    of her scope's indexes), then the children's plans. Two queries."""
+    due = deadlines_by(
+        user, PLAN_REVIEW_DUE, today=today, by=today + dt.timedelta(days=SOON_DAYS), count=count
     )
+    newest: dict[int, TransitionPlan] = {}
+    for plan in (
+        TransitionPlan.objects.filter(child_id__in=[row.child_id for row in due])
+        .select_related("child")
+        .only("code", "status", "review_on", "created_at", *_child_names())
+        .order_by("created_at", "pk")
+    ):
+        newest[plan.child_id] = plan  # the child's newest plan, the one the deadline is of
+    plans: list[TransitionPlan] = []
+    for row in due:
+        found = newest.get(row.child_id) if row.child_id is not None else None
+        if found is not None and found.status in TO_REVIEW and found.review_on is not None:
+            plans.append(found)
     rows, more = first(plans, count)
     return WorkList(
         key="transition-review",
@@ -177,6 +152,10 @@ def plans_to_review(user: User, today: dt.date, count: int) -> WorkList:
         ],
         more=more,
     )
+
+
+def _child_names() -> list[str]:
+    return ["child__code", "child__name_km", "child__name_latin", "child__date_of_birth"]
 
 
 def visits_due(user: User, today: dt.date, count: int) -> WorkList:

@@ -9,9 +9,10 @@ import pytest
 
 from komar.cases import actions as registry
 from komar.cases.findings import refresh_for
-from komar.cases.models import Finding
+from komar.cases.models import Deadline, Finding
 from komar.lib.rules import rule_by_code
 from komar.transitions import actions
+from komar.transitions.rules import PLAN_BEGUN, PLAN_REVIEW_DUE
 from komar.transitions.tests.factories import (
     FAR_BORN,
     NEAR_BORN,
@@ -21,6 +22,7 @@ from komar.transitions.tests.factories import (
     add_carer,
     approved_carer,
     approved_plan,
+    plan_data,
     woman,
     written_plan,
 )
@@ -244,6 +246,68 @@ class TestReviewOverdue:
             plan, reviewed_on=dt.date(2026, 7, 2), next_review_on=dt.date(2026, 10, 1), actor=sokha
         )
         assert finding(child, "plan_review_overdue") is None
+
+
+def deadlines(child) -> dict[str, dt.date]:
+    return dict(
+        Deadline.objects.filter(child=child, code__startswith="transition_").values_list(
+            "code", "due_on"
+        )
+    )
+
+
+class TestDeadlines:
+    """The stored deadlines of "My work"'s plans to prepare and plans to review."""
+
+    def test_a_plan_begun_is_due_from_the_day_she_needs_one(self, sokha, siem_reap) -> None:
+        _mother, child = woman(sokha, siem_reap, born=NEAR_BORN)  # limit 2026-10-15
+        assert deadlines(child) == {}  # no plan begun: the flag `transition_plan_needed` says it
+        plan = actions.do_start_plan(child, actor=sokha, today=TODAY)
+        # 180 days before the limit (the rule's threshold): 18 April, already past.
+        assert deadlines(child) == {PLAN_BEGUN: dt.date(2026, 4, 18)}
+        actions.do_change_plan(
+            plan, plan_data(None, sokha), expected_version=plan.version, actor=sokha
+        )
+        assert deadlines(child) == {PLAN_BEGUN: dt.date(2026, 4, 18)}  # still a draft
+
+    def test_an_earlier_release_brings_it_forward(self, sokha, siem_reap) -> None:
+        mother, child = woman(sokha, siem_reap, born=FAR_BORN)  # limit 2028-01-15
+        actions.do_start_plan(child, actor=sokha, today=TODAY)
+        assert deadlines(child) == {PLAN_BEGUN: dt.date(2027, 7, 19)}  # 180 days before it
+        episode = mother.latest_episode
+        registry.do_change_episode(
+            episode,
+            {"expected_release_date": dt.date(2026, 12, 1)},
+            expected_version=episode.version,
+            actor=sokha,
+        )
+        assert deadlines(child) == {PLAN_BEGUN: dt.date(2026, 9, 2)}  # 90 days before it
+
+    def test_a_submitted_plan_is_due_for_review_and_a_separation_ends_it(
+        self, sokha, dara, siem_reap
+    ) -> None:
+        mother, child = woman(sokha, siem_reap, born=NEAR_BORN)
+        carer = approved_carer(mother, sokha, dara, child)
+        plan = written_plan(child, sokha, carer, review_on=dt.date(2026, 7, 1))
+        actions.do_submit_plan(plan, actor=sokha)
+        assert deadlines(child) == {PLAN_REVIEW_DUE: dt.date(2026, 7, 1)}
+        plan.refresh_from_db()
+        actions.do_decide_plan(plan, approve=True, comments="", actor=dara)
+        assert deadlines(child) == {PLAN_REVIEW_DUE: dt.date(2026, 7, 1)}
+        plan.refresh_from_db()
+        actions.do_review_plan(
+            plan, reviewed_on=TODAY, next_review_on=dt.date(2026, 9, 1), actor=sokha
+        )
+        assert deadlines(child) == {PLAN_REVIEW_DUE: dt.date(2026, 9, 1)}
+        actions.do_record_separation(child, separated_on=TODAY, actor=sokha)
+        assert deadlines(child) == {}  # she no longer lives inside
+
+    def test_a_plan_returned_to_be_reworked_is_begun_again(self, sokha, dara, siem_reap) -> None:
+        mother, child = woman(sokha, siem_reap, born=NEAR_BORN)
+        plan = written_plan(child, sokha, approved_carer(mother, sokha, dara, child))
+        plan = actions.do_submit_plan(plan, actor=sokha)
+        actions.do_decide_plan(plan, approve=False, comments="Ask the mother.", actor=dara)
+        assert deadlines(child) == {PLAN_BEGUN: dt.date(2026, 4, 18)}
 
 
 def test_every_rule_cites_its_standard() -> None:

@@ -55,6 +55,21 @@ def test_a_child_near_the_limit_is_a_plan_to_prepare(sokha, dara, siem_reap) -> 
     assert lists(sokha)["transition-plans"].rows == []
 
 
+def test_a_plan_begun_is_listed_from_the_day_she_needs_one(sokha, siem_reap) -> None:
+    _mother, near = woman(sokha, siem_reap, born=NEAR_BORN)
+    _other, far = woman(sokha, siem_reap, born=FAR_BORN, name_latin="Far", name_km="ឆ្ងាយ")
+    _third, flagged = woman(sokha, siem_reap, born=URGENT_BORN, name_latin="Urgent", name_km="ក")
+    for child in (near, far):
+        actions.do_start_plan(child, actor=sokha, today=TODAY)
+    # The eldest first: the flagged child with no plan, then the plan begun; the far child's
+    # plan only from 19 July 2027, 180 days before her limit.
+    plans = link("transitions:plan_open", flagged.code), link("transitions:plan_open", near.code)
+    assert [r.url for r in lists(sokha)["transition-plans"].rows] == list(plans)
+    later = [r.url for r in lists(sokha, dt.date(2027, 7, 19))["transition-plans"].rows]
+    assert later == [*plans, link("transitions:plan_open", far.code)]
+    assert len(lists(sokha, dt.date(2027, 7, 18))["transition-plans"].rows) == 2
+
+
 def test_the_supervisor_sees_plans_and_carers_to_approve(sokha, dara, siem_reap) -> None:
     mother, child = woman(sokha, siem_reap)
     carer = add_carer(mother, sokha, [child])
