@@ -114,14 +114,18 @@ def disjoint_scope(user: User, prefix: str = "", **kwargs: Any) -> list[Q]:
     return [part & ~reduce(or_, parts[:i]) if i else part for i, part in enumerate(parts)]
 
 
-def open_findings_halves(user: User, rule_code: str | None = None) -> list[QuerySet[Finding]]:
-    """Her open flags (of one rule, if given), one queryset per half of her scope
+def open_findings_halves(
+    user: User, rule_code: str | Sequence[str] | None = None
+) -> list[QuerySet[Finding]]:
+    """Her open flags (of one rule, or of some, if given), one queryset per half of her scope
     (`disjoint_scope`), through the copies of the woman's scope columns that each finding
     carries: each half is served by its own index (a partial index of the open flags, or the
     women of her organisation's grants), where an OR of the halves reads every open flag."""
     condition = Q(resolved_at__isnull=True)
-    if rule_code is not None:
+    if isinstance(rule_code, str):
         condition &= Q(rule_code=rule_code)
+    elif rule_code is not None:
+        condition &= Q(rule_code__in=list(rule_code))
     halves = disjoint_scope(user, each=condition, mother="mother_id")
     return [Finding.objects.filter(half).order_by() for half in halves]
 

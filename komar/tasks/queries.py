@@ -105,13 +105,35 @@ def count_findings(user: User, rule: Rule | None = None) -> int:
     return first.union(*others, all=True).count()
 
 
-def findings_for_user(user: User, rule: Rule | None = None) -> QuerySet[Finding, tuple[Any, ...]]:
-    """The open flags on the files she can see (of one rule, if given), the most urgent first:
-    danger before warning, then by rule, then the oldest child (nearest her stay limit) first;
-    as (id, priority, rule, birth date) rows."""
+def findings_for_user(
+    user: User, rule: Rule | None = None, *, rules: Sequence[str] | None = None
+) -> QuerySet[Finding, tuple[Any, ...]]:
+    """The open flags on the files she can see (of one rule, or of the rules coded `rules`, if
+    given), the most urgent first: danger before warning, then by rule, then the oldest child
+    (nearest her stay limit) first; as (id, priority, rule, birth date) rows."""
     columns = ("pk", "priority", "rule_code", "born_on")
-    first, *others = [half.values_list(*columns) for half in _open_halves(user, rule)]
+    codes = rule.code if rule is not None else rules
+    halves = open_findings_halves(user, codes)
+    first, *others = [half.values_list(*columns) for half in halves]
     return first.union(*others, all=True).order_by("priority", "rule_code", "born_on", "pk")
+
+
+def most_urgent(user: User, counts: Sequence[RuleCount], count: int) -> list[int]:
+    """The ids of her `count` most urgent open flags (as `findings_for_user` orders them), read
+    from the rules that hold them only: the first rules, most urgent first, whose flags
+    (`counts`, from `count_by_rule`) reach `count`. So the database sorts the flags of a rule
+    or two, not every open flag on her files (23,000 for a social worker at 100,000 women).
+    One query, none if she has no flag."""
+    needed: list[str] = []
+    total = 0
+    for row in counts:
+        if total >= count:
+            break
+        needed.append(row.rule.code)
+        total += row.count
+    if not needed:
+        return []
+    return [row[0] for row in findings_for_user(user, rules=needed)[:count]]
 
 
 def shown_findings(ids: Sequence[int]) -> QuerySet[Finding]:

@@ -55,7 +55,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     )
     to_approve, more_to_approve = _first(queries.assessments_to_approve(user), ROWS_ON_MY_WORK)
     returned, more_returned = _first(queries.assessments_returned_to(user), ROWS_ON_MY_WORK)
-    most_urgent = [row[0] for row in queries.findings_for_user(user)[:FLAGS_ON_MY_WORK]]
+    most_urgent = queries.most_urgent(user, counts, FLAGS_ON_MY_WORK)
     findings = with_rows(most_urgent, queries.shown_findings)
     flag_total = sum(row.count for row in counts)
     referrals_waiting = Referral.objects.filter(

@@ -116,6 +116,37 @@ def test_it_counts_flags_by_rule_and_shows_only_the_most_urgent(sokha, siem_reap
     assert f"The {views.FLAGS_ON_MY_WORK} most urgent of {total}" in html
 
 
+@time_machine.travel(dt.datetime(2026, 6, 1, 5, tzinfo=dt.UTC), tick=False)
+def test_the_most_urgent_flags_are_read_from_the_rules_that_hold_them(
+    sokha, outsider, siem_reap
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from komar.conftest import child_inside
+    from komar.tasks import queries
+
+    for _ in range(3):
+        register(sokha, siem_reap, children=[child_inside()])
+    counts = queries.count_by_rule(sokha)
+    assert len(counts) > 2
+    every = [row[0] for row in queries.findings_for_user(sokha)]
+    first = counts[0].count
+    for count in (1, first, first + 1, len(every) - 1, len(every), len(every) + 5):
+        assert queries.most_urgent(sokha, counts, count) == every[:count]
+    # As many as the first rule holds: only that rule's flags are read.
+    with CaptureQueriesContext(connection) as captured:
+        queries.most_urgent(sokha, counts, first)
+    (sql,) = [q["sql"] for q in captured.captured_queries]
+    assert f"'{counts[0].rule.code}'" in sql
+    assert not any(f"'{row.rule.code}'" in sql for row in counts[1:])
+    # No flag: nothing to read.
+    none = queries.count_by_rule(outsider)
+    with CaptureQueriesContext(connection) as captured:
+        assert queries.most_urgent(outsider, none, 20) == []
+    assert captured.captured_queries == []
+
+
 class TestFlagList:
     url = reverse("tasks:flag_list", args=["no_counselling"])
 
