@@ -4,7 +4,8 @@ A workflow app that gives people work (plans to approve, visits due, measurement
 `work.py` whose `my_work(user, today, count)` returns its `WorkList`s for that user: the first
 `count` rows of each, and whether there are more. The composition layer lists the sources once
 (`casefile/plugins.py`) and `install()`s them here at start-up; "My work" (`tasks`) shows every
-list that has rows, or says it is empty where the list is her own work (`always`).
+list that has rows, or says it is empty where the list is her own work (`always`), and each list
+without a page of its own (`more_url`) has its full list, a page at a time (`list_for`).
 
 Each source reads its rows in a fixed number of queries whatever the size of her caseload, and
 through the workflow's access getters' scope, so a list never names a woman she may not see.
@@ -59,6 +60,17 @@ def lists_for(user: Any, today: dt.date, count: int) -> list[WorkList]:
     for source in SOURCES:
         found += [w for w in source(user, today, count) if w.rows or w.always]
     return found
+
+
+def list_for(user: Any, today: dt.date, key: str, count: int) -> WorkList | None:
+    """Her list `key` with its first `count` rows (a full list's page is read this way: the
+    source's own list, with as many rows as the pages up to it), empty or not; None if no
+    source gives her that list (not her role's, or no such list)."""
+    for source in SOURCES:
+        for work in source(user, today, count):
+            if work.key == key:
+                return work
+    return None
 
 
 def first(rows: Iterable[Any], count: int) -> tuple[list[Any], bool]:

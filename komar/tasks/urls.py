@@ -11,4 +11,5 @@ urlpatterns = [
     path("approvals/", views.approval_list, name="approval_list"),
     path("returned/", views.returned_list, name="returned_list"),
     path("flags/<slug:rule_code>/", views.flag_list, name="flag_list"),
+    path("lists/<slug:key>/", views.work_list, name="work_list"),
 ]

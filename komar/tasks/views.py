@@ -23,16 +23,19 @@ from komar.legal.screening import MEASURE_RULES
 from komar.lib.http import client_ip
 from komar.lib.paging import page_of_keys, with_rows
 from komar.lib.rules import all_rules, rule_by_code
-from komar.lib.work import lists_for
+from komar.lib.work import list_for, lists_for
 from komar.tasks import queries
 
 # "My work" shows the first rows of each list (the most urgent flags, the most overdue reviews,
 # ...); the full lists are paged (small pages on a phone, and a page whose cost does not grow
 # with her caseload).
-FLAGS_ON_MY_WORK = 20
-REVIEWS_ON_MY_WORK = 20
-ROWS_ON_MY_WORK = 20  # determinations to review, assessments to approve or returned to her
+FLAGS_ON_MY_WORK = 10
+REVIEWS_ON_MY_WORK = 10
+ROWS_ON_MY_WORK = 10  # determinations to review, assessments to approve or returned to her
 LEGAL_ROWS_ON_MY_WORK = 10  # each list of the legal work (hearings, women to screen, ...)
+WORK_ROWS_ON_MY_WORK = 10  # each workflow's list (`lib/work.py`): plans, visits, measurements
+# A workflow's full list is read up to its page: pages beyond this are refused.
+WORK_LIST_PAGES = 400
 
 T = TypeVar("T", bound=Model)
 
@@ -101,7 +104,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "legal_first": legal_first,
             "show_legal": legal_first or bool(legal),
             "legal_figures": user.role in FACILITY_PAGE_ROLES,
-            "work_lists": lists_for(user, today, ROWS_ON_MY_WORK),
+            "work_lists": lists_for(user, today, WORK_ROWS_ON_MY_WORK),
         },
     )
 
@@ -125,6 +128,45 @@ def flag_list(request: HttpRequest, rule_code: str) -> HttpResponse:
         actor=user, name=f"flags:{rule.code}", shown=page.paginator.count, ip=client_ip(request)
     )
     return render(request, "tasks/flag_list.html", {"rule": rule, "page": page})
+
+
+@login_required
+@require_GET
+def work_list(request: HttpRequest, key: str) -> HttpResponse:
+    """Every row of one of the workflows' lists of "My work" (`lib/work.py`), a page at a time:
+    the workflow's own list, read with as many rows as the pages up to this one (each list is
+    one range of an index, sliced), so that it names only women she may see. 404 for a list
+    that is not hers."""
+    user = require_case_reader(request)
+    today = timezone.localdate()
+    per_page = settings.KOMAR_CASES_PER_PAGE
+    number = _page_number(request.GET.get("page"))
+    work = list_for(user, today, key, number * per_page)
+    if work is None or work.more_url:  # a list with a page of its own is read there
+        raise Http404
+    rows = work.rows[(number - 1) * per_page :]
+    do_log_list_view(actor=user, name=f"work:{work.key}", shown=len(rows), ip=client_ip(request))
+    return render(
+        request,
+        "tasks/work_list.html",
+        {
+            "work": work,
+            "rows": rows,
+            "number": number,
+            "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if work.more and number < WORK_LIST_PAGES else None,
+        },
+    )
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    if number > WORK_LIST_PAGES:
+        raise Http404
+    return max(number, 1)
 
 
 @login_required
