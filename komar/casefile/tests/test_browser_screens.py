@@ -169,6 +169,7 @@ def supervisor_pages(r: Records) -> list[tuple[str, str]]:
         ("determination", f"/assessments/determinations/{r.determination.code}/"),
         ("my-work", "/work/"),
         ("flags", "/work/flags/over_limit/"),
+        ("work-list", "/work/lists/transition-plans/"),
         ("rules", "/work/rules/"),
         ("refer", f"/women/{r.mother.code}/refer/"),
         ("referrals", "/women/referrals/"),
