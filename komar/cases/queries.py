@@ -143,6 +143,26 @@ def _applying(code: str, today: dt.date) -> Q:
     return Q(code=code) & (Q(lapses_on__isnull=True) | Q(lapses_on__gt=today))
 
 
+# The orders of `deadlines_by`: the soonest due first, then the eldest subject; the eldest
+# first; the soonest first, then the eldest woman (a woman's own deadlines, one each).
+SOONEST = ("due_on", "born_on", "pk")
+ELDEST = ("born_on", "child_id", "pk")
+SOONEST_WOMAN = ("due_on", "born_on", "mother_id")
+
+
+def count_deadlines(user: User, code: str, *, today: dt.date) -> int:
+    """How many of her deadlines of one kind apply today, whatever their date: counted inside
+    the index of each half of her scope (the halves are disjoint). One query."""
+    if not user.can_read_cases:
+        return 0
+    halves = [
+        Deadline.objects.filter(half).order_by().values("pk")
+        for half in disjoint_scope(user, each=_applying(code, today), mother="mother_id")
+    ]
+    first, *others = halves
+    return first.union(*others, all=True).count() if others else first.count()
+
+
 def deadlines_by(
     user: User,
     code: str,
@@ -150,13 +170,13 @@ def deadlines_by(
     today: dt.date,
     by: dt.date,
     count: int,
-    eldest_first: bool = False,
+    order: Sequence[str] = SOONEST,
 ) -> list[DueRow]:
     """The first `count` + 1 of her deadlines of one kind (`cases.Deadline`) that apply today,
-    falling on or before `by` (overdue ones included), the soonest first, then the eldest (or,
-    `eldest_first`, the eldest first whatever the date): a range of each half of her scope's
-    index (`deadline_facility_idx`, `deadline_org_idx`, or the grants read by woman), merged in
-    that order by the database. One query."""
+    falling on or before `by` (overdue ones included), in `order`: the soonest first, then the
+    eldest (`SOONEST`), or the eldest first whatever the date (`ELDEST`): a range of each half
+    of her scope's index (`deadline_facility_idx`, `deadline_org_idx`, or the grants read by
+    woman), merged in that order by the database. One query."""
     if not user.can_read_cases:
         return []
     each = _applying(code, today) & Q(due_on__lte=by)
@@ -167,7 +187,6 @@ def deadlines_by(
         for half in disjoint_scope(user, each=each, mother="mother_id")
     ]
     first, *others = halves
-    order = ("born_on", "child_id", "pk") if eldest_first else ("due_on", "born_on", "pk")
     rows = first.union(*others, all=True).order_by(*order)[: count + 1]
     return [
         DueRow(due_on, born_on, mother_id, child_id)

@@ -15,12 +15,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 
 from komar.accounts.models import Role, User
 from komar.cases.access import facility_ids, scope
-from komar.cases.models import Mother
-from komar.cases.queries import deadline_mothers
+from komar.cases.models import Deadline, Mother
+from komar.cases.queries import (
+    SOONEST_WOMAN,
+    count_deadlines,
+    deadline_mothers,
+    deadlines_by,
+)
 from komar.facilities.models import Facility
 from komar.legal.eligibility import SCREENED_STATUSES
 from komar.legal.models import Application, CourtReport, Hearing, Measure, Screening
@@ -40,6 +45,8 @@ FACILITY_MONTHS = 12
 SMALL_COUNT = 5
 
 _NAMES = ("code", "name_km", "name_latin")
+# Asked again of a woman to screen, on her row (`women_to_screen`).
+_TO_SCREEN = Q(legal_status__in=SCREENED_STATUSES, is_closed=False)
 
 
 def _names(prefix: str) -> list[str]:
@@ -126,7 +133,8 @@ def hearings_by_id(today: dt.date) -> Callable[[Sequence[int]], QuerySet[Hearing
 
 def women_to_screen(user: User, today: dt.date) -> QuerySet[Mother]:
     """The women she can see who should be screened for diversion (`eligibility.eligible`)
-    and have not been during this custody, the longest held first.
+    and have not been during this custody, the longest held first (her custody's start, a
+    transfer not starting it again), then the eldest.
 
     Screened during this custody: a screening of her current episode, or of an earlier one
     that ended by a transfer with no release since (a transfer does not start her custody
@@ -134,14 +142,33 @@ def women_to_screen(user: User, today: dt.date) -> QuerySet[Mother]:
     the actions and the daily refresh) that apply today, through her scope's indexes: a woman
     stops being eligible with the date only when her youngest child turns 18, the deadline's
     lapse day, and never starts to be with the date alone, so the list is exact on the day
-    without asking `eligible` of each woman. Her legal status and her case's state, on her row,
-    are asked again."""
-    own = Q(legal_status__in=SCREENED_STATUSES, is_closed=False)
+    without asking `eligible` of each woman. The deadline falls a week after her custody began,
+    so it gives the order. Her legal status and her case's state, on her row, are asked
+    again."""
+    due = Deadline.objects.filter(mother=OuterRef("pk"), code=SCREENING_DUE, child=None)
     return (
-        Mother.objects.filter(own, deadline_mothers(user, SCREENING_DUE, today=today))
+        Mother.objects.filter(_TO_SCREEN, deadline_mothers(user, SCREENING_DUE, today=today))
+        .annotate(screening_due=Subquery(due.values("due_on")[:1]))
         .only(*_NAMES, "admitted_on", "legal_status", "is_pregnant", "is_breastfeeding")
-        .order_by("admitted_on", "pk")
+        .order_by("screening_due", "date_of_birth", "pk")
     )
+
+
+def first_women_to_screen(user: User, today: dt.date, count: int) -> tuple[list[Mother], int]:
+    """The first `count` women of `women_to_screen`, in its order, and how many it holds, from
+    the stored deadlines alone: counted inside the index of each half of her scope, the first
+    read from its range, then those women by id (three queries, whatever the length of the
+    list: 3,700 women at 100,000 for a social worker, each read to be counted before)."""
+    total = count_deadlines(user, SCREENING_DUE, today=today)
+    due = deadlines_by(
+        user, SCREENING_DUE, today=today, by=dt.date.max, count=count, order=SOONEST_WOMAN
+    )
+    ids = [row.mother_id for row in due[:count]]
+    women = Mother.objects.filter(_TO_SCREEN, pk__in=ids).only(
+        *_NAMES, "admitted_on", "legal_status", "is_pregnant", "is_breastfeeding"
+    )
+    by_id = {woman.pk: woman for woman in women}
+    return [by_id[pk] for pk in ids if pk in by_id], total
 
 
 def reports_to_finish(user: User) -> QuerySet[CourtReport]:

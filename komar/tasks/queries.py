@@ -223,12 +223,12 @@ class LegalWork:
 
 def legal_work(user: User, today: dt.date, count: int) -> LegalWork:
     """One query per list (a supervisor's reports to review among them), and one more for a
-    list longer than `count`; two for the hearings."""
+    list longer than `count`; two for the hearings, three for the women to screen."""
     return LegalWork(
         hearings=capped_by_keys(
             legal.hearings_ahead(user, today), count, legal.hearings_by_id(today)
         ),
-        to_screen=capped(legal.women_to_screen(user, today), count),
+        to_screen=Capped(*legal.first_women_to_screen(user, today, count)),
         to_finish=capped(legal.reports_to_finish(user), count),
         to_review=capped(legal.reports_to_review(user), count),
         pending=capped(legal.applications_pending(user, today), count),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from komar.accounts.models import User
 from komar.cases.access import scope
 from komar.cases.models import Child, Placement
-from komar.cases.queries import deadlines_by, open_findings_halves
+from komar.cases.queries import ELDEST, deadlines_by, open_findings_halves
 from komar.lib.urls import link
 from komar.lib.work import WorkList, WorkRow, first
 from komar.transitions.access import is_supervisor
@@ -38,7 +38,7 @@ def plans_to_prepare(user: User, today: dt.date, count: int) -> WorkList:
     halves = [h.values_list("born_on", "child_id") for h in open_findings_halves(user, PLAN_NEEDED)]
     first_half, *others = halves
     keys = set(first_half.union(*others, all=True).order_by("born_on", "child_id")[: count + 1])
-    begun = deadlines_by(user, PLAN_BEGUN, today=today, by=today, count=count, eldest_first=True)
+    begun = deadlines_by(user, PLAN_BEGUN, today=today, by=today, count=count, order=ELDEST)
     keys.update((row.born_on, row.child_id) for row in begun if row.child_id is not None)
     # Each child once, even if a stored birth date lagged behind her record's.
     ids = list(dict.fromkeys(pk for _born, pk in sorted(keys)))[: count + 1]

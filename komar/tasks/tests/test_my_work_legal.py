@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from komar.accounts.models import Organisation, Role, User
 from komar.cases.actions import do_transfer_mother
+from komar.cases.findings import refresh_for
 from komar.cases.models import Mother
 from komar.conftest import child_inside, client_for, make_user, register
 from komar.facilities.models import Facility
@@ -100,6 +101,9 @@ def test_a_date_set_then_moved_by_a_later_hearing_is_listed_once(sokha, sophea) 
 def test_a_closed_case_has_no_hearing_listed(sokha, sophea) -> None:
     hearing(sophea, sokha, dt.date(2026, 2, 10), next_on=dt.date(2026, 3, 10))
     Mother.objects.filter(pk=sophea.pk).update(is_closed=True)
+    # The hearings ask her row; the women to screen are counted from the stored deadlines,
+    # which the closing action's refresh drops (as here).
+    refresh_for(Mother.objects.get(pk=sophea.pk))
     assert 'id="legal"' not in my_work(sokha)  # nothing else of legal work either
 
 
@@ -141,10 +145,35 @@ def test_a_screening_of_an_earlier_custody_does_not_count(vicheka, sokha, siem_r
     assert "Chan Dara" in section(my_work(sokha), "to-screen")
 
 
+def test_the_women_to_screen_come_the_longest_in_custody_first_on_both_pages(
+    sokha, siem_reap, cc2
+) -> None:
+    from komar.legal import queries
+
+    early = register(sokha, siem_reap, name_latin="Early", children=[child_inside()])
+    later = register(
+        sokha,
+        siem_reap,
+        name_latin="Later",
+        admission_date=dt.date(2026, 1, 20),
+        children=[child_inside(since=dt.date(2026, 1, 20))],
+    )
+    # A transfer does not start her custody again: she is still the longest held.
+    do_transfer_mother(early, to_facility=cc2, on=dt.date(2026, 2, 15), actor=sokha)
+    assert Mother.objects.get(pk=early.pk).admitted_on == dt.date(2026, 2, 15)
+    today = dt.date(2026, 3, 2)
+    assert list(queries.women_to_screen(sokha, today)) == [early, later]
+    assert queries.first_women_to_screen(sokha, today, 1) == ([early], 2)
+    assert queries.first_women_to_screen(sokha, today, 5) == ([early, later], 2)
+    html = section(my_work(sokha), "to-screen")
+    assert html.index("Early") < html.index("Later") and "(2)" in html
+
+
 def test_women_not_to_screen_are_not_listed(sokha, siem_reap) -> None:
     register(sokha, siem_reap, name_latin="Sok Sentenced", children=[child_inside()])
     sentenced = Mother.objects.get(name_latin="Sok Sentenced")
     Mother.objects.filter(pk=sentenced.pk).update(legal_status="sentenced")
+    refresh_for(Mother.objects.get(pk=sentenced.pk))  # as the action changing it does
     register(sokha, siem_reap, name_latin="Keo Alone", children=[])
     assert 'id="legal"' not in my_work(sokha)  # nobody to screen, nothing else
 
