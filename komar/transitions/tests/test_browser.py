@@ -211,3 +211,44 @@ def test_grandmother_plan_separation_and_follow_up_in_khmer(
     )
     assert source.with_suffix(".png").stat().st_size > 5000
     checks.assert_none()
+
+
+def test_a_long_list_opens_in_full_from_my_work_and_pages(
+    page: Page, live_server: LiveServer, sokha: User, siem_reap: Facility, settings
+) -> None:
+    """Twelve children near the stay limit: "My work" shows ten plans to prepare and "See all";
+    the full list shows five a page (as set here), the eldest first, and pages on."""
+    settings.KOMAR_CASES_PER_PAGE = 5
+    today = timezone.localdate()
+    born = add_months(today, -33)  # three months from the limit: a plan is needed
+    codes = []
+    for i in range(12):
+        mother = register(
+            sokha,
+            siem_reap,
+            name_latin=f"Woman {i:02}",
+            name_km="ស្រី",
+            children=[child_inside(born=born - dt.timedelta(days=i), since=today)],
+        )
+        codes.append(mother.children.get().code)
+    eldest_first = [reverse("transitions:plan_open", args=[code]) for code in reversed(codes)]
+    checks = PageChecks()
+    log_in(page, live_server, sokha)
+    page.goto(f"{live_server.url}{reverse('tasks:my_work')}")
+    section = page.locator("#work-transition-plans")
+    expect(section.locator("li")).to_have_count(10)
+    section.locator(f"a[href='{reverse('tasks:work_list', args=['transition-plans'])}']").click()
+    rows = page.locator("#work-transition-plans li a")
+    expect(rows).to_have_count(5)
+    assert [rows.nth(i).get_attribute("href") for i in range(5)] == eldest_first[:5]
+    checks.check(page, "full-list-1")
+    page.locator("nav.pager a[href='?page=2']").click()
+    expect(rows).to_have_count(5)
+    assert rows.first.get_attribute("href") == eldest_first[5]
+    page.locator("nav.pager a[href='?page=3']").click()
+    expect(rows).to_have_count(2)
+    assert page.locator("nav.pager a[href='?page=4']").count() == 0
+    page.locator("nav.pager a[href='?page=2']").click()
+    expect(rows).to_have_count(5)
+    checks.check(page, "full-list-2")
+    checks.assert_none()
