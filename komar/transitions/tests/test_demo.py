@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from komar.audit.models import AuditEntry
-from komar.cases.models import Placement
+from komar.cases.models import Deadline, Placement
 from komar.transitions.models import (
     Carer,
     FollowUpVisit,
@@ -21,6 +21,7 @@ from komar.transitions.models import (
     Separation,
     TransitionPlan,
 )
+from komar.transitions.rules import PLAN_BEGUN, PLAN_REVIEW_DUE
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,10 @@ def test_the_demo_draws_plans_in_every_state_that_fit_the_registry() -> None:
     out = io.StringIO()
     call_command("refresh_findings", "--check", stdout=out)
     assert "would raise 0, would update 0, would resolve 0" in out.getvalue()
+    # Its plans under way are stored deadlines of "My work" too, as a fresh evaluation has them.
+    assert "deadlines: would set 0, would move 0, would drop 0" in out.getvalue()
+    codes = Counter(Deadline.objects.values_list("code", flat=True))
+    assert codes[PLAN_BEGUN] >= 1 and codes[PLAN_REVIEW_DUE] >= 1
     out = io.StringIO()
     call_command("check_dates", stdout=out)
     assert "No record breaks a date rule." in out.getvalue()
