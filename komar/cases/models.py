@@ -970,9 +970,17 @@ class Deadline(models.Model):
             ),
             # The refresh of one woman's deadlines.
             models.Index(fields=["mother"], name="deadline_mother_idx"),
+            # The grants' half of the scope: one kind's deadlines of each woman shared with her
+            # organisation, side by side in the index (a legal-aid organisation may hold
+            # 22,000 grants: read through `deadline_mother_idx` they were scattered, 19 ms a
+            # list on SQLite and 15 on PostgreSQL at 100,000 women, against 11 and 5).
+            models.Index(
+                fields=["code", "mother", "due_on", "born_on", "lapses_on"],
+                name="deadline_grant_idx",
+            ),
         ]
         constraints = [
-            # One per kind and subject; the grants' half of the scope reads it by woman.
+            # One per kind and subject.
             models.UniqueConstraint(
                 fields=["code", "mother", "child"],
                 condition=models.Q(child__isnull=False),

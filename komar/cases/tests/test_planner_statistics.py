@@ -37,3 +37,28 @@ def test_the_refresh_leaves_the_grants_index_without_statistics(
     sql, params = Mother.objects.filter(scope(sokha)).values("pk").query.sql_with_params()
     shown = plan(sql, params)
     assert "SEARCH U0 USING" in shown and "SCAN U0" not in shown
+
+
+def test_the_grants_half_of_a_deadline_list_reads_its_kind_side_by_side(
+    vicheka, shares_with_legal_aid
+) -> None:
+    """A legal officer's organisation sees the women shared with it (the grants): her list of one
+    kind of deadline reads that kind's rows of each such woman from `deadline_grant_idx`, not
+    each woman's every deadline, after the daily refresh gathered the statistics too."""
+    import datetime as dt
+
+    from django.test.utils import CaptureQueriesContext
+
+    from komar.cases.queries import count_deadlines, deadlines_by
+
+    call_command("refresh_findings", stdout=io.StringIO())
+    today = dt.date(2026, 3, 2)
+    with CaptureQueriesContext(connection) as captured:
+        deadlines_by(vicheka, "legal_screening_due", today=today, by=dt.date.max, count=10)
+        count_deadlines(vicheka, "legal_screening_due", today=today)
+    lists = [q["sql"] for q in captured.captured_queries if '"cases_deadline"' in q["sql"]]
+    assert len(lists) == 2
+    for sql in lists:
+        shown = plan(sql, ())
+        assert "USING INDEX deadline_grant_idx (code=? AND mother_id=?" in shown, shown
+        assert "deadline_mother_idx" not in shown, shown
