@@ -33,6 +33,7 @@ from komar.legal.report_actions import REVIEWER_ROLES
 from komar.legal.rules_deadlines import APPLICATION_PENDING, HEARING_AHEAD
 from komar.legal.rules_screening import SCREENING_DUE
 from komar.lib.dates import add_months
+from komar.lib.paging import with_rows
 
 HEARING_HORIZON_DAYS = 14
 # Who sees a facility's legal page: those who oversee the work there. The page holds counts
@@ -47,6 +48,8 @@ SMALL_COUNT = 5
 _NAMES = ("code", "name_km", "name_latin")
 # Asked again of a woman to screen, on her row (`women_to_screen`).
 _TO_SCREEN = Q(legal_status__in=SCREENED_STATUSES, is_closed=False)
+# What a row of the women to screen shows.
+_SCREEN_ROW = (*_NAMES, "admitted_on", "legal_status", "is_pregnant", "is_breastfeeding")
 
 
 def _names(prefix: str) -> list[str]:
@@ -149,7 +152,7 @@ def women_to_screen(user: User, today: dt.date) -> QuerySet[Mother]:
     return (
         Mother.objects.filter(_TO_SCREEN, deadline_mothers(user, SCREENING_DUE, today=today))
         .annotate(screening_due=Subquery(due.values("due_on")[:1]))
-        .only(*_NAMES, "admitted_on", "legal_status", "is_pregnant", "is_breastfeeding")
+        .only(*_SCREEN_ROW)
         .order_by("screening_due", "date_of_birth", "pk")
     )
 
@@ -164,11 +167,11 @@ def first_women_to_screen(user: User, today: dt.date, count: int) -> tuple[list[
         user, SCREENING_DUE, today=today, by=dt.date.max, count=count, order=SOONEST_WOMAN
     )
     ids = [row.mother_id for row in due[:count]]
-    women = Mother.objects.filter(_TO_SCREEN, pk__in=ids).only(
-        *_NAMES, "admitted_on", "legal_status", "is_pregnant", "is_breastfeeding"
-    )
-    by_id = {woman.pk: woman for woman in women}
-    return [by_id[pk] for pk in ids if pk in by_id], total
+    return with_rows(ids, _women_to_screen_by_id), total
+
+
+def _women_to_screen_by_id(ids: Sequence[int]) -> QuerySet[Mother]:
+    return Mother.objects.filter(_TO_SCREEN, pk__in=ids).only(*_SCREEN_ROW)
 
 
 def reports_to_finish(user: User) -> QuerySet[CourtReport]:

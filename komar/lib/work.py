@@ -4,8 +4,8 @@ A workflow app that gives people work (plans to approve, visits due, measurement
 `work.py` whose `my_work(user, today, count)` returns its `WorkList`s for that user: the first
 `count` rows of each, and whether there are more. The composition layer lists the sources once
 (`casefile/plugins.py`) and `install()`s them here at start-up; "My work" (`tasks`) shows every
-list that has rows, or says it is empty where the list is her own work (`always`), and each list
-without a page of its own (`more_url`) has its full list, a page at a time (`list_for`).
+list that has rows, or says it is empty where the list is her own work (`always`), and links a
+longer one to its own page (`more_url`) or to its full list, a page at a time (`list_for`).
 
 Each source reads its rows in a fixed number of queries whatever the size of her caseload, and
 through the workflow's access getters' scope, so a list never names a woman she may not see.

@@ -142,7 +142,7 @@ def work_list(request: HttpRequest, key: str) -> HttpResponse:
     per_page = settings.KOMAR_CASES_PER_PAGE
     number = _page_number(request.GET.get("page"))
     work = list_for(user, today, key, number * per_page)
-    if work is None or work.more_url:  # a list with a page of its own is read there
+    if work is None:
         raise Http404
     rows = work.rows[(number - 1) * per_page :]
     do_log_list_view(actor=user, name=f"work:{work.key}", shown=len(rows), ip=client_ip(request))

@@ -278,20 +278,21 @@ BEGUN = (TransitionPlan.Status.DRAFT, TransitionPlan.Status.RETURNED)
 TO_REVIEW = (TransitionPlan.Status.SUBMITTED, TransitionPlan.Status.APPROVED)
 
 
+def _open_plan_in(f: TransitionFacts, statuses: tuple[str, ...]) -> TransitionPlan | None:
+    """Her open plan, if she lives inside and it is in one of these states."""
+    plan = f.open_plan
+    return plan if f.inside and plan is not None and plan.status in statuses else None
+
+
 @RULES.deadline(PLAN_BEGUN)
 def plan_begun(f: TransitionFacts) -> dt.date | None:
-    plan = f.open_plan
-    if not f.inside or plan is None or plan.status not in BEGUN:
-        return None
-    return f.needs_plan_from
+    return f.needs_plan_from if _open_plan_in(f, BEGUN) is not None else None
 
 
 @RULES.deadline(PLAN_REVIEW_DUE)
 def plan_review_due(f: TransitionFacts) -> dt.date | None:
-    plan = f.open_plan
-    if not f.inside or plan is None or plan.status not in TO_REVIEW:
-        return None
-    return plan.review_on
+    plan = _open_plan_in(f, TO_REVIEW)
+    return plan.review_on if plan is not None else None
 
 
 RULE_SETS = [RULES]

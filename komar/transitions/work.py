@@ -27,6 +27,8 @@ from komar.transitions.models import CarerAssessment, FollowUpVisit, TransitionP
 from komar.transitions.rules import PLAN_BEGUN, PLAN_NEEDED, PLAN_REVIEW_DUE, TO_REVIEW
 
 SOON_DAYS = 14  # a review or a visit shows this many days before it is due
+# What a plan's row shows of the child.
+_CHILD_NAMES = ("child__code", "child__name_km", "child__name_latin", "child__date_of_birth")
 
 
 def plans_to_prepare(user: User, today: dt.date, count: int) -> WorkList:
@@ -127,7 +129,7 @@ def plans_to_review(user: User, today: dt.date, count: int) -> WorkList:
     for plan in (
         TransitionPlan.objects.filter(child_id__in=[row.child_id for row in due])
         .select_related("child")
-        .only("code", "status", "review_on", "created_at", *_child_names())
+        .only("code", "status", "review_on", "created_at", *_CHILD_NAMES)
         .order_by("created_at", "pk")
     ):
         newest[plan.child_id] = plan  # the child's newest plan, the one the deadline is of
@@ -152,10 +154,6 @@ def plans_to_review(user: User, today: dt.date, count: int) -> WorkList:
         ],
         more=more,
     )
-
-
-def _child_names() -> list[str]:
-    return ["child__code", "child__name_km", "child__name_latin", "child__date_of_birth"]
 
 
 def visits_due(user: User, today: dt.date, count: int) -> WorkList:

@@ -37,6 +37,14 @@ def finding(child, code):
     return Finding.objects.filter(child=child, rule_code=code, resolved_at__isnull=True).first()
 
 
+def expect_release(mother, on: dt.date, actor) -> None:
+    """Her release expected on `on`, through the registry's action (which refreshes her flags)."""
+    episode = mother.latest_episode
+    registry.do_change_episode(
+        episode, {"expected_release_date": on}, expected_version=episode.version, actor=actor
+    )
+
+
 def facts(child, code):
     found = finding(child, code)
     return None if found is None else dict((label, value) for label, value in found.facts)
@@ -63,26 +71,14 @@ class TestPlanNeeded:
     ) -> None:
         mother, child = woman(sokha, siem_reap, born=FAR_BORN)
         assert finding(child, "transition_plan_needed") is None
-        episode = mother.latest_episode
-        registry.do_change_episode(
-            episode,
-            {"expected_release_date": dt.date(2026, 9, 13)},  # 90 days ahead
-            expected_version=episode.version,
-            actor=sokha,
-        )
+        expect_release(mother, dt.date(2026, 9, 13), sokha)  # 90 days ahead
         assert facts(child, "transition_plan_needed")["Expected release date"] == {
             "date": "2026-09-13"
         }
 
     def test_a_release_91_days_ahead_does_not_start_it(self, sokha, siem_reap) -> None:
         mother, child = woman(sokha, siem_reap, born=FAR_BORN)
-        episode = mother.latest_episode
-        registry.do_change_episode(
-            episode,
-            {"expected_release_date": dt.date(2026, 9, 14)},
-            expected_version=episode.version,
-            actor=sokha,
-        )
+        expect_release(mother, dt.date(2026, 9, 14), sokha)
         assert finding(child, "transition_plan_needed") is None
 
     def test_a_draft_plan_resolves_it(self, sokha, siem_reap) -> None:
@@ -133,13 +129,7 @@ class TestNotReady:
     def test_it_counts_an_earlier_release_too(self, sokha, siem_reap) -> None:
         mother, child = woman(sokha, siem_reap, born=NEAR_BORN)
         assert finding(child, "transition_not_ready") is None
-        episode = mother.latest_episode
-        registry.do_change_episode(
-            episode,
-            {"expected_release_date": dt.date(2026, 8, 14)},  # 60 days ahead
-            expected_version=episode.version,
-            actor=sokha,
-        )
+        expect_release(mother, dt.date(2026, 8, 14), sokha)  # 60 days ahead
         assert finding(child, "transition_not_ready") is not None
 
 
@@ -274,13 +264,7 @@ class TestDeadlines:
         mother, child = woman(sokha, siem_reap, born=FAR_BORN)  # limit 2028-01-15
         actions.do_start_plan(child, actor=sokha, today=TODAY)
         assert deadlines(child) == {PLAN_BEGUN: dt.date(2027, 7, 19)}  # 180 days before it
-        episode = mother.latest_episode
-        registry.do_change_episode(
-            episode,
-            {"expected_release_date": dt.date(2026, 12, 1)},
-            expected_version=episode.version,
-            actor=sokha,
-        )
+        expect_release(mother, dt.date(2026, 12, 1), sokha)
         assert deadlines(child) == {PLAN_BEGUN: dt.date(2026, 9, 2)}  # 90 days before it
 
     def test_a_submitted_plan_is_due_for_review_and_a_separation_ends_it(
